@@ -1,0 +1,39 @@
+# One command per job; each target installs what it needs into .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: install reference test demo lint bench clean
+
+$(STAMP): requirements-dev.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	@rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)
+
+## Resolve (and, outside this environment, download and verify) the CMS reference data.
+reference: $(STAMP)
+	$(BIN)/mips reference
+
+## The test command (CI runs exactly this).
+test: reference
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+## The main job: score the example files through the whole local event pipeline.
+demo: reference
+	$(BIN)/mips run-local
+
+lint: $(STAMP)
+	$(BIN)/ruff check shared functions tests scripts
+	$(BIN)/ruff format --check shared functions tests scripts
+	$(BIN)/mypy
+	$(BIN)/python scripts/lint_template.py
+
+bench: reference
+	$(BIN)/mips bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam out

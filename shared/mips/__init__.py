@@ -1,0 +1,8 @@
+"""MIPS scoring engine: pure 2024 scoring rules, models and reference data.
+
+This package is the Lambda layer's domain code. Nothing in the scoring modules
+imports boto3; AWS adapters live in :mod:`mips.storage` and :mod:`mips.pipeline`.
+"""
+
+__version__ = "0.1.0"
+ENGINE_VERSION = __version__

@@ -1,0 +1,1 @@
+"""One module per performance category: quality, ia, pi, cost. Pure functions, no AWS."""

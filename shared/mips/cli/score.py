@@ -1,0 +1,16 @@
+"""``mips score`` (not built yet: its issue replaces this module)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("score", help="(not built yet)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    print("mips score: not built yet", file=sys.stderr)
+    return 2

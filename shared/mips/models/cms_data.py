@@ -1,0 +1,43 @@
+"""CMS-calculated data (contract 1.3): cost, administrative-claims quality measures, complex patient bonus."""
+
+from __future__ import annotations
+
+from pydantic import Field, NonNegativeFloat, NonNegativeInt
+
+from .common import ApiModel, EntityKey, EntityTypeField
+
+
+class CalculatedMeasure(ApiModel):
+    """A CMS-calculated measure: ``value`` is a risk-adjusted cost (dollars) or rate, as benchmarked."""
+
+    measure_id: str
+    attributed_cases: NonNegativeInt
+    value: float
+
+
+class ComplexPatientIndicators(ApiModel):
+    """Inputs to compute the complex patient bonus (spec 8.1)."""
+
+    average_hcc_risk_score: NonNegativeFloat
+    dual_eligible_ratio: float = Field(ge=0, le=1)
+
+
+class CmsData(ApiModel):
+    performance_year: int
+    entity_type: EntityTypeField
+    taxpayer_identification_number: str
+    national_provider_identifier: str | None = None
+    entity_id: str | None = None
+    cost_measures: list[CalculatedMeasure] = Field(default_factory=list)
+    admin_claims_measures: list[CalculatedMeasure] = Field(default_factory=list)
+    complex_patient_bonus: float | ComplexPatientIndicators | None = None
+
+    @property
+    def key(self) -> EntityKey:
+        return EntityKey(
+            performance_year=self.performance_year,
+            entity_type=self.entity_type,
+            taxpayer_identification_number=self.taxpayer_identification_number,
+            national_provider_identifier=self.national_provider_identifier,
+            entity_id=self.entity_id,
+        )
