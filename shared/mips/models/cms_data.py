@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, NonNegativeFloat, NonNegativeInt
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, NonNegativeFloat, NonNegativeInt
 
 from .common import ApiModel, EntityKey, EntityTypeField
 
@@ -22,6 +24,15 @@ class ComplexPatientIndicators(ApiModel):
     dual_eligible_ratio: float = Field(ge=0, le=1)
 
 
+def _classify_bonus(v: Any) -> Any:
+    """An object is the indicators to compute the bonus from; pick it so errors name its fields."""
+    if isinstance(v, dict):
+        return ComplexPatientIndicators.model_validate(v)
+    if v is None or (isinstance(v, int | float) and not isinstance(v, bool)):
+        return v
+    raise ValueError("expected a number of points or {averageHccRiskScore, dualEligibleRatio}")
+
+
 class CmsData(ApiModel):
     performance_year: int
     entity_type: EntityTypeField
@@ -30,7 +41,9 @@ class CmsData(ApiModel):
     entity_id: str | None = None
     cost_measures: list[CalculatedMeasure] = Field(default_factory=list)
     admin_claims_measures: list[CalculatedMeasure] = Field(default_factory=list)
-    complex_patient_bonus: float | ComplexPatientIndicators | None = None
+    complex_patient_bonus: Annotated[
+        float | ComplexPatientIndicators | None, BeforeValidator(_classify_bonus)
+    ] = None
 
     @property
     def key(self) -> EntityKey:

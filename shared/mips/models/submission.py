@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, BeforeValidator, Field, NonNegativeInt, model_validator
+from pydantic import AliasChoices, BeforeValidator, Field, NonNegativeInt, field_validator, model_validator
 
 from .common import ApiModel, EntityKey, EntityTypeField
 
@@ -28,6 +28,14 @@ class SingleRateValue(ApiModel):
     is_end_to_end_reported: bool | None = None
     performance_rate: float | None = Field(default=None, ge=0, le=100)
     reporting_rate: float | None = Field(default=None, ge=0, le=100)
+
+    @field_validator(
+        "performance_not_met", "eligible_population_exclusion", "eligible_population_exception", mode="before"
+    )
+    @classmethod
+    def _null_is_zero(cls, v: Any) -> Any:
+        """CMS's own examples send ``null`` for an empty count (scoring-example-submission-input.json)."""
+        return 0 if v is None else v
 
 
 class StratumValue(SingleRateValue):
@@ -49,6 +57,11 @@ class NonProportionValue(ApiModel):
     observation_instances: NonNegativeInt = 0
     is_end_to_end_reported: bool | None = None
 
+    @field_validator("numerator_exclusion", "denominator_exception", "observation_instances", mode="before")
+    @classmethod
+    def _null_is_zero(cls, v: Any) -> Any:
+        return 0 if v is None else v
+
 
 class ProportionValue(ApiModel):
     """PI numerator/denominator measure."""
@@ -63,17 +76,21 @@ class CahpsValue(ApiModel):
     performance_rate: float = Field(ge=0, le=100)
 
 
-MeasurementValue = (
-    bool | SingleRateValue | MultiRateValue | NonProportionValue | ProportionValue | CahpsValue
-)
+MeasurementValue = bool | SingleRateValue | MultiRateValue | NonProportionValue | ProportionValue | CahpsValue
 
+_VALUE_SHAPES = (
+    "measurement value must be true/false, {numerator, denominator}, a single-rate object "
+    "{performanceMet, performanceNotMet, eligiblePopulation, ...}, {strata: [...]}, or {performanceRate}"
+)
 _NON_PROPORTION_KEYS = {"observationInstances", "numeratorExclusion", "denominatorException"}
 
 
 def _classify_value(v: Any) -> Any:
     """Pick the value type by its keys so errors name the right fields (no union guessing)."""
-    if isinstance(v, bool) or not isinstance(v, dict):
+    if isinstance(v, bool):
         return v
+    if not isinstance(v, dict):
+        raise ValueError(_VALUE_SHAPES)
     if "strata" in v:
         return MultiRateValue.model_validate(v)
     if "performanceMet" in v or "eligiblePopulation" in v:
@@ -84,10 +101,7 @@ def _classify_value(v: Any) -> Any:
         return ProportionValue.model_validate(v)
     if "performanceRate" in v:
         return CahpsValue.model_validate(v)
-    raise ValueError(
-        "measurement value must be true/false, {numerator, denominator}, a single-rate object "
-        "{performanceMet, performanceNotMet, eligiblePopulation, ...}, {strata: [...]}, or {performanceRate}"
-    )
+    raise ValueError(_VALUE_SHAPES)
 
 
 class Measurement(ApiModel):

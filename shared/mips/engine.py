@@ -1,0 +1,403 @@
+"""The scoring engine: one entity's submission, profile and CMS data -> the contract's result document.
+
+``score`` is exactly the composition of the public steps below; the event pipeline runs the same steps
+in separate Lambda functions (eligibility, quality, ia, pi, cost, reweighting, aggregator), passing the
+pydantic models between them, and must get the same result:
+
+    evaluation = evaluate_entity(key, profile, rules)
+    for option in reporting_options(submission):
+        ctx = build_context(key, option, submission, evaluation, profile)
+        results = {c: score_category(c, submission, cms_data, ctx, ref, rules) for c in CATEGORIES}
+        decision = reweight(ctx, results, evaluation, profile, rules)
+        scored.append(finalize_option(key, ctx, results, decision, evaluation, profile, cms_data, ref, rules,
+                                      input_status(profile, cms_data)))
+    result = choose(scored)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from . import ENGINE_VERSION
+from .eligibility import EligibilityResult, evaluate_eligibility
+from .explain import Node
+from .final import complex_patient_bonus, final_score, payment_adjustment
+from .models.cms_data import CmsData
+from .models.common import EntityKey
+from .models.profile import Profile
+from .models.result import (
+    CategoryOut,
+    EligibilityOut,
+    EntityOut,
+    PaymentAdjustmentOut,
+    ScoreResult,
+    VersionsOut,
+)
+from .models.submission import MeasurementSet, Submission
+from .reference import ReferenceData
+from .reweighting import CATEGORIES, WeightDecision, reason_text, reweight
+from .rules import YearRules, rules_for
+from .scoring import CategoryResult, ScoringContext
+from .statuses import EntityEvaluation, StatusResult, derive_statuses
+
+__all__ = [
+    "CATEGORIES",
+    "EligibilityResult",
+    "EntityEvaluation",
+    "InputMismatch",
+    "OptionSpec",
+    "StatusResult",
+    "WeightDecision",
+    "build_context",
+    "choose",
+    "entity_key",
+    "evaluate_entity",
+    "finalize_option",
+    "input_status",
+    "option_sets",
+    "reporting_options",
+    "reweight",
+    "score",
+    "score_category",
+]
+
+
+class InputMismatch(ValueError):
+    """The submission, profile and CMS data do not describe the same entity (contract 1)."""
+
+
+class OptionSpec(BaseModel):
+    """One reporting option found in a submission: traditional MIPS, one MVP, or the APP."""
+
+    reporting_option: Literal["traditional", "mvp", "app"]
+    program_name: str
+    mvp_id: str | None = None
+
+
+TRADITIONAL = OptionSpec(reporting_option="traditional", program_name="mips", mvp_id=None)
+
+
+def _option_of(ms: MeasurementSet) -> OptionSpec:
+    opt = ms.reporting_option
+    if opt == "traditional":
+        return TRADITIONAL
+    if opt == "app":
+        return OptionSpec(reporting_option="app", program_name=ms.program_name, mvp_id=None)
+    return OptionSpec(reporting_option="mvp", program_name=ms.program_name, mvp_id=ms.mvp_id)
+
+
+def evaluate_entity(key: EntityKey, profile: Profile | None, rules: YearRules) -> EntityEvaluation:
+    """Eligibility and special statuses from the profile (spec 1, 2)."""
+    return EntityEvaluation(
+        eligibility=evaluate_eligibility(key, profile, rules.eligibility),
+        statuses=derive_statuses(key, profile, rules.eligibility),
+    )
+
+
+def reporting_options(submission: Submission | None) -> list[OptionSpec]:
+    """The reporting options in a submission, grouped by ``programName`` (traditional first); a missing
+    or empty submission is scored as traditional MIPS with nothing submitted (spec 3.0 note)."""
+    found: list[OptionSpec] = []
+    for ms in submission.measurement_sets if submission is not None else []:
+        opt = _option_of(ms)
+        if opt not in found:
+            found.append(opt)
+    found.sort(key=lambda o: o.reporting_option != "traditional")
+    return found or [TRADITIONAL]
+
+
+def _same_option(ms: MeasurementSet, ctx: ScoringContext) -> bool:
+    opt = _option_of(ms)
+    return opt.reporting_option == ctx.reporting_option and opt.program_name == ctx.program_name
+
+
+def option_sets(
+    submission: Submission | None, ctx: ScoringContext, category: str | None = None
+) -> list[MeasurementSet]:
+    """The measurement sets of the context's reporting option (optionally of one category)."""
+    if submission is None:
+        return []
+    return [
+        ms
+        for ms in submission.measurement_sets
+        if _same_option(ms, ctx) and (category is None or ms.category == category)
+    ]
+
+
+def build_context(
+    key: EntityKey,
+    option: OptionSpec,
+    submission: Submission | None,
+    evaluation: EntityEvaluation,
+    profile: Profile | None,
+) -> ScoringContext:
+    st = evaluation.statuses
+    ctx = ScoringContext(
+        performance_year=key.performance_year,
+        entity_type=key.entity_type,
+        reporting_option=option.reporting_option,
+        program_name=option.program_name,
+        mvp_id=option.mvp_id,
+        small_practice=st.small_practice,
+        rural=st.rural,
+        hpsa=st.hpsa,
+        non_patient_facing=st.non_patient_facing,
+        hospital_based=st.hospital_based,
+        asc_based=st.asc_based,
+        clinician_count=profile.practice_size if profile else None,
+        mips_apm_participant=profile.mips_apm_participant if profile else False,
+        prior_year_quality_achievement_percent=profile.prior_year_quality_achievement_percent
+        if profile
+        else None,
+    )
+    submitted = frozenset(ms.category for ms in option_sets(submission, ctx) if ms.measurements)
+    return ctx.model_copy(update={"submitted_categories": submitted})
+
+
+def score_category(
+    category: str,
+    submission: Submission | None,
+    cms_data: CmsData | None,
+    ctx: ScoringContext,
+    ref: ReferenceData,
+    rules: YearRules,
+) -> CategoryResult:
+    """Score one category of the context's reporting option with its category module."""
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown performance category {category!r}; expected one of {CATEGORIES}")
+    module: Any = importlib.import_module(f"mips.categories.{category}")
+    sets = option_sets(submission, ctx, category)
+    if category == "quality":
+        result: CategoryResult = module.score_quality(sets, cms_data, ctx, ref, rules)
+    elif category == "cost":
+        result = module.score_cost(cms_data, ctx, ref, rules)
+    elif category == "ia":
+        result = module.score_ia(sets, ctx, ref, rules)
+    else:
+        result = module.score_pi(sets, ctx, ref, rules)
+    return result
+
+
+def input_status(profile: Profile | None, cms_data: CmsData | None) -> Literal["preliminary", "final"]:
+    """``preliminary`` while the profile or the CMS-calculated data has not arrived (contract 2)."""
+    return "preliminary" if profile is None or cms_data is None else "final"
+
+
+def _category_node(
+    c: str, result: CategoryResult | None, decision: WeightDecision, contribution: float
+) -> Node:
+    w = decision.weights.get(c, 0.0)
+    code = decision.reweighted.get(c)
+    if code is not None:
+        detail = f"Reweighted to 0%: {reason_text(code)}."
+    elif decision.fewer_than_minimum:
+        detail = (
+            f"Scored {result.score:.4f}% but the final score is the performance threshold."
+            if result and (result.score is not None)
+            else "Not scored."
+        )
+    else:
+        score = result.score if result and result.score is not None else 0.0
+        detail = (
+            f"{c.upper()} component of total score: {score:.4f}% x weight {w:g}% = {contribution:.4f} "
+            "points of the final score."
+        )
+    return Node(
+        name=c,
+        value=contribution,
+        detail=detail,
+        parts=[result.explanation] if result is not None else [],
+        metadata={
+            "score": None if code is not None or result is None else result.score,
+            "weight": w,
+            "maxContribution": w,
+            "reweighted": code is not None,
+            "reweightingReason": code,
+        },
+    )
+
+
+def _entity_node(evaluation: EntityEvaluation, status: str) -> Node:
+    el = evaluation.eligibility
+    statuses = ", ".join(evaluation.statuses.active()) or "none"
+    return Node(
+        name="entity",
+        value=el.status,
+        detail=f"Eligibility {el.status}; special statuses: {statuses}; inputs {status}.",
+        parts=[
+            Node(
+                name="eligibility", value=el.status, parts=[Node(name="reason", detail=r) for r in el.reasons]
+            ),
+            Node(
+                name="specialStatuses",
+                value=", ".join(evaluation.statuses.active()) or "none",
+                parts=[Node(name="reason", detail=r) for r in evaluation.statuses.reasons],
+            ),
+        ],
+    )
+
+
+def finalize_option(
+    key: EntityKey,
+    ctx: ScoringContext,
+    results: dict[str, CategoryResult],
+    decision: WeightDecision,
+    evaluation: EntityEvaluation,
+    profile: Profile | None,
+    cms_data: CmsData | None,
+    ref: ReferenceData,
+    rules: YearRules,
+    status: Literal["preliminary", "final"],
+) -> ScoreResult:
+    """Final score, complex patient bonus, payment adjustment, explanation tree and versions (spec 8-10)."""
+    bonus = complex_patient_bonus(cms_data, results, key.entity_type, rules)
+    fs = final_score(decision, results, bonus.points, rules)
+    pay = payment_adjustment(fs.value, evaluation.eligibility, rules)
+
+    categories: dict[str, CategoryOut] = {}
+    nodes: list[Node] = []
+    for c in CATEGORIES:
+        result = results.get(c)
+        code = decision.reweighted.get(c)
+        show = code is None and result is not None
+        categories[c] = CategoryOut(
+            score=result.score if show and result else None,
+            weight=decision.weights.get(c, 0.0),
+            reweighted=code is not None,
+            reweighting_reason=code,
+            points=result.points if show and result else None,
+            max_points=result.max_points if show and result else None,
+        )
+        nodes.append(_category_node(c, result, decision, fs.contributions.get(c, 0.0)))
+    cpb = fs.complex_patient_bonus
+    bonus_detail = (
+        bonus.node.detail if not fs.threshold_rule else "No bonus: the final score is the threshold."
+    )
+    nodes.append(Node(name="bonuses", value=cpb, detail=bonus_detail, parts=[bonus.node]))
+    nodes.append(
+        Node(
+            name="paymentAdjustment",
+            value=pay.percent,
+            detail=pay.detail,
+            metadata={
+                "paymentYear": pay.payment_year,
+                "direction": pay.direction,
+                "applies": pay.applies,
+                "performanceThreshold": rules.payment.performance_threshold,
+                "scalingFactor": rules.payment.scaling_factor,
+            },
+        )
+    )
+    nodes.append(_entity_node(evaluation, status))
+    for note in decision.notes:
+        nodes.append(Node(name="message", detail=note))
+    total = Node(
+        name="total",
+        value=fs.value,
+        detail=fs.detail,
+        parts=nodes,
+        metadata={
+            "engineVersion": ENGINE_VERSION,
+            "maxTotalScore": rules.bonus.final_score_cap,
+            "weights": decision.weights,
+            "weightTable": decision.table,
+            "reweightedCategories": sorted(decision.reweighted),
+            "complexPatientBonus": cpb,
+            "performanceThreshold": rules.payment.performance_threshold,
+            "paymentAdjustmentPercent": pay.percent,
+            "scalingFactor": rules.payment.scaling_factor,
+            "unroundedScoreValue": fs.value,
+            **{f"{c}CategoryScore": (categories[c].score) for c in CATEGORIES},
+            **{f"{c}WeightedScore": fs.contributions.get(c, 0.0) for c in CATEGORIES},
+        },
+    )
+    return ScoreResult(
+        performance_year=key.performance_year,
+        payment_year=rules.payment.payment_year,
+        entity=EntityOut(
+            entity_type=key.entity_type,
+            taxpayer_identification_number=key.taxpayer_identification_number,
+            national_provider_identifier=key.national_provider_identifier,
+            entity_id=key.entity_id,
+        ),
+        reporting_option=ctx.reporting_option,
+        mvp_id=ctx.mvp_id,
+        status=status,
+        eligibility=EligibilityOut(
+            status=evaluation.eligibility.status, reasons=evaluation.eligibility.reasons
+        ),
+        special_statuses=evaluation.statuses.active(),
+        categories=categories,
+        complex_patient_bonus=cpb,
+        final_score=fs.value,
+        payment_adjustment=PaymentAdjustmentOut(
+            payment_year=pay.payment_year, percent=pay.percent, direction=pay.direction
+        ),
+        explanation=total.to_doc(),
+        alternatives=[],
+        versions=VersionsOut(engine=ENGINE_VERSION, rules=rules.version, reference_data=ref.version),
+    )
+
+
+def choose(options: list[ScoreResult]) -> ScoreResult:
+    """The highest final score is reported; the other reporting options become ``alternatives``
+    (spec 9.2; first listed wins a tie, traditional MIPS first)."""
+    if not options:
+        raise ValueError("no reporting option was scored")
+    best = max(range(len(options)), key=lambda i: (options[i].final_score, -i))
+    others = [o.model_copy(update={"alternatives": []}) for i, o in enumerate(options) if i != best]
+    return options[best].model_copy(update={"alternatives": others})
+
+
+def _same_entity(a: EntityKey, b: EntityKey) -> bool:
+    return (
+        a.performance_year == b.performance_year
+        and a.entity_type == b.entity_type
+        and a.taxpayer_identification_number == b.taxpayer_identification_number
+        and a.leaf() == b.leaf()
+    )
+
+
+def entity_key(submission: Submission | None, profile: Profile | None, cms_data: CmsData | None) -> EntityKey:
+    """The entity key shared by the inputs present; raises :class:`InputMismatch` when they disagree."""
+    named = [
+        (n, x.key) for n, x in (("submission", submission), ("profile", profile), ("CMS data", cms_data)) if x
+    ]
+    if not named:
+        raise InputMismatch("nothing to score: no submission, profile or CMS data")
+    first_name, key = named[0]
+    for name, other in named[1:]:
+        if not _same_entity(key, other):
+            raise InputMismatch(
+                f"the {name} is for {other.performance_year}/{other.entity_type}/TIN "
+                f"...{other.taxpayer_identification_number[-4:]}/{other.leaf()} but the {first_name} is for "
+                f"{key.performance_year}/{key.entity_type}/TIN ...{key.taxpayer_identification_number[-4:]}/"
+                f"{key.leaf()} (inputs are joined on the entity key, contract 1)"
+            )
+    return key
+
+
+def score(
+    submission: Submission | None,
+    profile: Profile | None,
+    cms_data: CmsData | None,
+    ref: ReferenceData,
+    rules: YearRules | None = None,
+) -> ScoreResult:
+    """Score one entity: every reporting option separately, the highest reported (contract 2)."""
+    key = entity_key(submission, profile, cms_data)
+    rules = rules or rules_for(key.performance_year)
+    evaluation = evaluate_entity(key, profile, rules)
+    status = input_status(profile, cms_data)
+    scored: list[ScoreResult] = []
+    for option in reporting_options(submission):
+        ctx = build_context(key, option, submission, evaluation, profile)
+        results = {c: score_category(c, submission, cms_data, ctx, ref, rules) for c in CATEGORIES}
+        decision = reweight(ctx, results, evaluation, profile, rules)
+        scored.append(
+            finalize_option(key, ctx, results, decision, evaluation, profile, cms_data, ref, rules, status)
+        )
+    return choose(scored)

@@ -1,0 +1,228 @@
+"""Final score (spec 9), complex patient bonus (spec 8.1) and the 2026 payment adjustment (spec 10).
+
+Pure functions over the weight decision, the category results, the CMS data and the year's rules.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+from .eligibility import EligibilityResult
+from .explain import Node
+from .models.cms_data import CmsData, ComplexPatientIndicators
+from .reweighting import CATEGORIES, WeightDecision
+from .rules import YearRules
+from .rules.bonus import CpbPopulation
+from .rules.payment import PaymentRules
+from .scoring import CategoryResult
+
+#: categories whose data a clinician submits (cost is calculated by CMS): CPB needs one of them (spec 8.1)
+SUBMITTED_CATEGORIES: tuple[str, ...] = ("quality", "ia", "pi")
+
+#: float noise guard for comparisons with the threshold (not a policy rounding: that is a rules parameter)
+_NOISE_DECIMALS = 9
+
+
+class BonusResult(BaseModel):
+    points: float
+    source: Literal["given", "computed", "none"]
+    node: Node
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4f}"
+
+
+def _data_submitted(results: dict[str, CategoryResult]) -> list[str]:
+    return [c for c in SUBMITTED_CATEGORIES if c in results and results[c].data_submitted]
+
+
+def complex_patient_bonus(
+    cms_data: CmsData | None, results: dict[str, CategoryResult], entity_type: str, rules: YearRules
+) -> BonusResult:
+    """CPB points: the CMS figure when given, computed from the indicators only when the population
+    medians/SDs are configured (the formula is UNCONFIRMED), 0 without data submission (spec 8.1)."""
+    b = rules.bonus
+    given = cms_data.complex_patient_bonus if cms_data is not None else None
+
+    def none(detail: str) -> BonusResult:
+        return BonusResult(
+            points=0.0, source="none", node=Node(name="complexPatientBonus", value=0.0, detail=detail)
+        )
+
+    if given is None:
+        return none("No complex patient bonus in the CMS-calculated data: 0 points (spec 8.1).")
+    if b.cpb_requires_data_submission and not _data_submitted(results):
+        return none(
+            "No data submitted for quality, IA or PI: not eligible for the complex patient bonus (spec 8.1)."
+        )
+    if isinstance(given, ComplexPatientIndicators):
+        pop = b.cpb_population_individual if entity_type == "individual" else b.cpb_population_group
+        if pop is None:
+            return none(
+                f"Complex patient indicators given (average HCC risk score {given.average_hcc_risk_score:g}, "
+                f"dual-eligible ratio {given.dual_eligible_ratio:g}) but the population medians and standard "
+                "deviations are not configured for this year (formula UNCONFIRMED, spec 8.1): 0 points. "
+                "Supply the bonus CMS published as a number instead."
+            )
+        return _computed_cpb(given, pop, rules)
+    pts = float(given)
+    if pts < 0:
+        return BonusResult(
+            points=0.0,
+            source="given",
+            node=Node(
+                name="complexPatientBonus", value=0.0, detail=f"Given bonus {pts:g} is negative: taken as 0."
+            ),
+        )
+    capped = min(b.cpb_cap, pts)
+    detail = f"Complex patient bonus {pts:g} points as calculated by CMS"
+    detail += f", capped at {b.cpb_cap:g} (spec 8.1)." if pts > b.cpb_cap else " (spec 8.1)."
+    return BonusResult(
+        points=capped, source="given", node=Node(name="complexPatientBonus", value=capped, detail=detail)
+    )
+
+
+def _computed_cpb(given: ComplexPatientIndicators, pop: CpbPopulation, rules: YearRules) -> BonusResult:
+    b = rules.bonus
+
+    def z(x: float, median: float, sd: float) -> float:
+        return max(0.0, (x - median) / sd) if sd > 0 else 0.0
+
+    zh = z(given.average_hcc_risk_score, pop.hcc_median, pop.hcc_sd)
+    zd = z(given.dual_eligible_ratio, pop.dual_median, pop.dual_sd)
+    raw = (zh + zd) * b.cpb_multiplier
+    pts = min(b.cpb_cap, raw)
+    detail = (
+        f"z(HCC) = max(0, ({given.average_hcc_risk_score:g} - {pop.hcc_median:g}) / {pop.hcc_sd:g}) "
+        f"= {zh:.4f}; z(dual) = max(0, ({given.dual_eligible_ratio:g} - {pop.dual_median:g}) / "
+        f"{pop.dual_sd:g}) = {zd:.4f}; "
+        f"bonus = min({b.cpb_cap:g}, ({zh:.4f} + {zd:.4f}) x {b.cpb_multiplier:g}) = {pts:.4f} "
+        "(spec 8.1, formula UNCONFIRMED)."
+    )
+    return BonusResult(
+        points=pts,
+        source="computed",
+        node=Node(name="complexPatientBonus", value=pts, detail=detail, metadata={"zHcc": zh, "zDual": zd}),
+    )
+
+
+class FinalScore(BaseModel):
+    value: float
+    weighted_sum: float | None  # None when the threshold rule applied
+    contributions: dict[str, float]
+    complex_patient_bonus: float
+    capped: bool = False
+    threshold_rule: bool = False
+    detail: str
+
+
+def final_score(
+    decision: WeightDecision, results: dict[str, CategoryResult], cpb: float, rules: YearRules
+) -> FinalScore:
+    """Weighted sum of the scored categories plus the bonus, capped; or the performance threshold when
+    fewer than two categories carry weight after redistribution (spec 3.0, 9.1, 17)."""
+    threshold = rules.payment.performance_threshold
+    if decision.fewer_than_minimum:
+        n = len(decision.scored_categories)
+        which = f" ({decision.scored_categories[0]} only)" if n == 1 else ""
+        return FinalScore(
+            value=threshold,
+            weighted_sum=None,
+            contributions=dict.fromkeys(CATEGORIES, 0.0),
+            complex_patient_bonus=0.0,
+            threshold_rule=True,
+            detail=(
+                f"{n} performance categor{'y' if n == 1 else 'ies'} scored{which}, fewer than "
+                f"{rules.weights.min_scored_categories}: final score = performance threshold {threshold:g} "
+                "(spec 3.0, 9.1)."
+            ),
+        )
+    contributions: dict[str, float] = {}
+    terms: list[str] = []
+    for c in CATEGORIES:
+        w = decision.weights.get(c, 0.0)
+        score = results[c].score if c in results else None
+        contributions[c] = (score or 0.0) * w / 100.0 if w > 0 else 0.0
+        if w > 0:
+            terms.append(f"{w / 100:.2f} x {_fmt(score or 0.0)}")
+    weighted = sum(contributions.values())
+    total = weighted + cpb
+    cap = rules.bonus.final_score_cap
+    value = min(cap, total)
+    detail = " + ".join(terms) + f" = {_fmt(weighted)}"
+    if cpb:
+        detail += f"; + complex patient bonus {_fmt(cpb)} = {_fmt(total)}"
+    if total > cap:
+        detail += f"; capped at {cap:g}"
+    detail += " (spec 9.1)."
+    return FinalScore(
+        value=value,
+        weighted_sum=weighted,
+        contributions=contributions,
+        complex_patient_bonus=cpb,
+        capped=total > cap,
+        detail=detail,
+    )
+
+
+class PaymentAdjustment(BaseModel):
+    payment_year: int
+    percent: float
+    direction: Literal["positive", "neutral", "negative"]
+    applies: bool = True
+    detail: str
+
+
+def adjustment_percent(score: float, p: PaymentRules, max_score: float = 100.0) -> tuple[float, str]:
+    """The MIPS payment adjustment factor in percent for a final score, with its arithmetic (spec 10).
+
+    The negative line runs from 0% at the threshold to -applicable% at a score of 0; every score at or
+    below a quarter of the threshold gets -applicable% (so there is a step at 18.75).
+    """
+    fs = (
+        round(score, p.final_score_comparison_decimals)
+        if p.final_score_comparison_decimals is not None
+        else score
+    )
+    fs_cmp = round(fs, _NOISE_DECIMALS)
+    t, ap = p.performance_threshold, p.applicable_percent
+    floor = t * p.max_negative_threshold_fraction
+    if fs_cmp <= floor:
+        return (
+            -ap,
+            f"Final score {_fmt(fs)} <= {floor:g} (one-fourth of the threshold {t:g}): -{ap:g}% (spec 10).",
+        )
+    if fs_cmp < t:
+        pct = -ap * (t - fs) / t
+        return pct, f"-{ap:g}% x ({t:g} - {_fmt(fs)}) / {t:g} = {pct:.4f}% (below the threshold, spec 10)."
+    if fs_cmp == t:
+        return 0.0, f"Final score {_fmt(fs)} equals the performance threshold {t:g}: 0% (spec 10)."
+    pct = ap * p.scaling_factor * (fs - t) / (max_score - t)
+    return pct, (
+        f"+{ap:g}% x scaling factor {p.scaling_factor:.6f} x ({_fmt(fs)} - {t:g}) / {max_score - t:g} = "
+        f"+{pct:.4f}% (above the threshold; scaling factor UNCONFIRMED, spec 10)."
+    )
+
+
+def payment_adjustment(score: float, eligibility: EligibilityResult, rules: YearRules) -> PaymentAdjustment:
+    p = rules.payment
+    pct, detail = adjustment_percent(score, p, rules.bonus.final_score_cap)
+    if not eligibility.payment_adjustment_applies:
+        return PaymentAdjustment(
+            payment_year=p.payment_year,
+            percent=0.0,
+            direction="neutral",
+            applies=False,
+            detail=(
+                f"Eligibility status '{eligibility.status}': no MIPS payment adjustment applies in "
+                f"{p.payment_year} (the score is informational; it would have meant {pct:+.4f}%)."
+            ),
+        )
+    pct = 0.0 if round(pct, _NOISE_DECIMALS) == 0 else pct
+    direction: Literal["positive", "neutral", "negative"] = (
+        "positive" if pct > 0 else "negative" if pct < 0 else "neutral"
+    )
+    return PaymentAdjustment(payment_year=p.payment_year, percent=pct, direction=direction, detail=detail)

@@ -1,0 +1,377 @@
+"""What each Lambda function does with one record: parse -> domain (mips.engine) -> persist -> fan out.
+
+The pipeline runs exactly the steps :func:`mips.engine.score` is composed of, one function per step:
+
+``ingest``       validate the file; reject it, or store an immutable copy, bump the entity's input version
+                 (atomic, content-aware) and send the version's input snapshot to eligibility
+``eligibility``  ``evaluate_entity`` + ``reporting_options`` + ``build_context``; one message per
+                 (reporting option, category) to quality / ia / pi / cost
+``<category>``   ``score_category``; when the four categories of an option are in, -> reweighting
+``reweighting``  ``reweight``; when every option is reweighted, -> aggregator
+``aggregator``   ``finalize_option`` per option + ``choose`` -> RESULT item (conditional on the version)
+                 and ``results/...json``
+
+Every message carries the entity, the input version and that version's stored inputs, and every
+intermediate result is stored under its version, so a result is always computed from one version's inputs.
+Work for a superseded version stops early (the newer version's messages produce the newer result), and the
+aggregator's conditional write refuses to replace a newer result with an older one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from .. import engine
+from ..models import CmsData, EntityKey, Profile, Submission
+from ..reference import ReferenceData, load_reference
+from ..rules import YearRules, rules_for
+from ..scoring import CategoryResult, ScoringContext
+from ..validation import validate_document
+from . import aws
+from .events import InputRef, S3ObjectRef, StepMessage, parse_step_message
+from .idempotency import run_once
+from .store import Bucket, EntityStore, StaleVersion, input_copy_key, publish_result_file
+
+#: environment variable holding the queue URL of each downstream step (set in template.yaml)
+QUEUE_ENV = {
+    "eligibility": "ELIGIBILITY_QUEUE_URL",
+    "quality": "QUALITY_QUEUE_URL",
+    "ia": "IA_QUEUE_URL",
+    "pi": "PI_QUEUE_URL",
+    "cost": "COST_QUEUE_URL",
+    "reweighting": "REWEIGHTING_QUEUE_URL",
+    "aggregator": "AGGREGATOR_QUEUE_URL",
+}
+DEFAULT_YEAR = 2024
+
+
+@dataclass
+class Outcome:
+    """What happened to one record (logged and counted as a metric by the handler)."""
+
+    status: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, **self.detail}
+
+
+class Pipeline:
+    """The collaborators a step needs, from the function's environment (overridable in tests)."""
+
+    def __init__(
+        self,
+        store: EntityStore | None = None,
+        bucket: Bucket | None = None,
+        reference: Callable[[int], ReferenceData] = load_reference,
+        rules: Callable[[int], YearRules] = rules_for,
+    ) -> None:
+        self._store, self._bucket = store, bucket
+        self.reference, self.rules = reference, rules
+        self.lambda_context: Any = None
+
+    @property
+    def store(self) -> EntityStore:
+        if self._store is None:
+            self._store = EntityStore()
+        return self._store
+
+    @property
+    def bucket(self) -> Bucket:
+        if self._bucket is None:
+            self._bucket = Bucket()
+        return self._bucket
+
+    def send(self, msg: StepMessage) -> None:
+        url = os.environ.get(QUEUE_ENV[msg.step])
+        if not url:
+            raise RuntimeError(f"{QUEUE_ENV[msg.step]} is not set: cannot send to {msg.step}")
+        aws.sqs().send_message(QueueUrl=url, MessageBody=msg.to_json())
+
+    def once(self, step: str, identity: dict[str, Any], fn: Callable[[], Outcome]) -> Outcome:
+        out = run_once(step, identity, lambda: fn().as_dict(), self.lambda_context)
+        status = out.pop("status")
+        if out.pop("repeat", False):
+            return Outcome("repeat", {"first": status, **out})
+        return Outcome(status, out)
+
+
+# -- ingest ------------------------------------------------------------------------------------------
+def _performance_year(data: bytes) -> int:
+    """Peek at ``performanceYear`` to pick the reference data for validation (default 2024)."""
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return DEFAULT_YEAR
+    if isinstance(doc, dict):
+        inner = (doc.get("data") or {}).get("submission") if isinstance(doc.get("data"), dict) else None
+        year = (inner if isinstance(inner, dict) else doc).get("performanceYear")
+        if isinstance(year, int):
+            return year
+    return DEFAULT_YEAR
+
+
+def _reference_for(p: Pipeline, year: int) -> ReferenceData:
+    try:
+        return p.reference(year)
+    except Exception:  # unsupported year: validate against the default year, which reports the year problem
+        return p.reference(DEFAULT_YEAR)
+
+
+def ingest_object(p: Pipeline, obj: S3ObjectRef) -> Outcome:
+    """Validate one intake file; reject it or register it as the entity's newest input and fan out."""
+    kind = obj.kind
+    if obj.key.endswith("/"):
+        return Outcome("skipped", {"reason": "folder marker"})
+    if kind is None:
+        return Outcome("skipped", {"reason": "key is outside submissions/, profiles/, cms-data/"})
+    try:
+        s3obj = p.bucket.read(obj.key, obj.version_id)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "NoSuchVersion", "404"}:
+            return Outcome("skipped", {"reason": "object no longer exists"})
+        raise
+    data = s3obj.data
+    report = validate_document(data, _reference_for(p, _performance_year(data)), kind=kind, file=obj.key)
+    if not report.valid or report.model is None:
+        target = p.bucket.reject(obj.key, data, report.problems, kind)
+        return Outcome("rejected", {"rejected": target, "errors": len(report.errors)})
+    key: EntityKey = report.model.key
+    sha = hashlib.sha256(data).hexdigest()
+    identity = {
+        "entity": key.storage_id(),
+        "kind": kind,
+        "sha256": sha,
+        "object": f"{obj.key}@{obj.object_identity or s3obj.version_id or ''}",
+    }
+
+    def register() -> Outcome:
+        ref = InputRef(key=input_copy_key(key, kind, sha, obj.key), sha256=sha, source=obj.key)
+        p.bucket.put_bytes(ref.key, data)
+        reg = p.store.register_input(key, kind, ref, s3obj.last_modified_ms)
+        detail: dict[str, Any] = {"entity": key.masked(), "kind": kind, "version": reg.version}
+        if reg.status == "stale":
+            return Outcome("stale", detail)
+        p.send(StepMessage(step="eligibility", entity=key, version=reg.version, inputs=reg.inputs))
+        return Outcome("registered" if reg.status == "new" else "unchanged", detail)
+
+    return p.once("ingest", identity, register)
+
+
+# -- shared loading ----------------------------------------------------------------------------------
+@dataclass
+class Inputs:
+    submission: Submission | None = None
+    profile: Profile | None = None
+    cms_data: CmsData | None = None
+
+
+def load_inputs(p: Pipeline, msg: StepMessage, ref: ReferenceData) -> Inputs:
+    """Read and parse the version's stored inputs (the same validation ``mips score`` applies)."""
+    found = Inputs()
+    for kind, input_ref in msg.inputs.items():
+        data = p.bucket.read(input_ref.key).data
+        if hashlib.sha256(data).hexdigest() != input_ref.sha256:
+            raise RuntimeError(f"stored input {input_ref.key} does not match its sha256")
+        report = validate_document(data, ref, kind=kind, file=input_ref.source)
+        if report.model is None:
+            raise RuntimeError(f"stored input {input_ref.source} no longer parses: {report.problems[:3]}")
+        if kind == "submission":
+            found.submission = report.model  # type: ignore[assignment]
+        elif kind == "profile":
+            found.profile = report.model  # type: ignore[assignment]
+        else:
+            found.cms_data = report.model  # type: ignore[assignment]
+    return found
+
+
+def option_id(index: int, option: engine.OptionSpec) -> str:
+    """Stable, readable id of a reporting option within one version: ``0-traditional``, ``1-mvp-M0005``."""
+    suffix = f"-{option.mvp_id}" if option.mvp_id else ""
+    return f"{index}-{option.reporting_option}{suffix}"
+
+
+@dataclass
+class Evaluation:
+    evaluation: engine.EntityEvaluation
+    contexts: dict[str, ScoringContext]  # option id -> context, in reporting_options order
+
+
+def _load_evaluation(p: Pipeline, msg: StepMessage) -> Evaluation:
+    body = p.store.get_version_item(msg.entity, msg.version, "EVAL")
+    if body is None:
+        raise RuntimeError(f"no eligibility evaluation stored for version {msg.version} yet")
+    doc = json.loads(body)
+    return Evaluation(
+        evaluation=engine.EntityEvaluation.model_validate(doc["evaluation"]),
+        contexts={o["id"]: ScoringContext.model_validate(o["context"]) for o in doc["options"]},
+    )
+
+
+def _guard_current(p: Pipeline, msg: StepMessage) -> Outcome | None:
+    try:
+        p.store.ensure_current(msg.entity, msg.version)
+    except StaleVersion as exc:
+        return Outcome("superseded", {"entity": msg.entity.masked(), "version": msg.version, "why": str(exc)})
+    return None
+
+
+# -- eligibility ---------------------------------------------------------------------------------------
+def eligibility(p: Pipeline, msg: StepMessage) -> Outcome:
+    def work() -> Outcome:
+        if (stale := _guard_current(p, msg)) is not None:
+            return stale
+        key, year = msg.entity, msg.entity.performance_year
+        ref, rules = p.reference(year), p.rules(year)
+        inputs = load_inputs(p, msg, ref)
+        evaluation = engine.evaluate_entity(key, inputs.profile, rules)
+        options = []
+        for i, option in enumerate(engine.reporting_options(inputs.submission)):
+            ctx = engine.build_context(key, option, inputs.submission, evaluation, inputs.profile)
+            options.append(
+                {"id": option_id(i, option), "spec": option.model_dump(), "context": ctx.model_dump(mode="json")}
+            )
+        body = json.dumps({"evaluation": evaluation.model_dump(mode="json"), "options": options})
+        p.store.put_version_item(key, msg.version, "EVAL", body)
+        for option_doc in options:
+            for category in engine.CATEGORIES:
+                p.send(msg.for_step(category, option=option_doc["id"], category=category))  # type: ignore[arg-type]
+        return Outcome(
+            "evaluated",
+            {
+                "entity": key.masked(),
+                "version": msg.version,
+                "eligibility": evaluation.eligibility.status,
+                "options": [o["id"] for o in options],
+            },
+        )
+
+    return p.once("eligibility", msg.business_id(), work)
+
+
+# -- categories -----------------------------------------------------------------------------------------
+def category(p: Pipeline, msg: StepMessage) -> Outcome:
+    cat, oid = msg.category, msg.option
+    if cat not in engine.CATEGORIES or oid is None:
+        raise ValueError(f"category message needs a category of {engine.CATEGORIES} and an option")
+
+    def work() -> Outcome:
+        if (stale := _guard_current(p, msg)) is not None:
+            return stale
+        key, year = msg.entity, msg.entity.performance_year
+        ref, rules = p.reference(year), p.rules(year)
+        ev = _load_evaluation(p, msg)
+        ctx = ev.contexts[oid]
+        inputs = load_inputs(p, msg, ref)
+        result = engine.score_category(cat, inputs.submission, inputs.cms_data, ctx, ref, rules)
+        p.store.put_version_item(key, msg.version, f"OPT#{oid}#CAT#{cat}", result.model_dump_json())
+        done = p.store.mark_done(key, msg.version, f"cats#{oid}", cat)
+        complete = set(engine.CATEGORIES) <= done
+        if complete:
+            p.send(msg.for_step("reweighting", category=None))
+        return Outcome(
+            "scored",
+            {"entity": key.masked(), "version": msg.version, "option": oid, "score": result.score,
+             "optionComplete": complete},
+        )
+
+    return p.once(cat, msg.business_id(), work)
+
+
+def _load_results(p: Pipeline, msg: StepMessage, oid: str) -> dict[str, CategoryResult]:
+    found = p.store.query_version_items(msg.entity, msg.version, f"OPT#{oid}#CAT#")
+    results = {name.rsplit("#", 1)[-1]: CategoryResult.model_validate_json(b) for name, b in found.items()}
+    missing = [c for c in engine.CATEGORIES if c not in results]
+    if missing:
+        raise RuntimeError(f"option {oid} of version {msg.version} lacks category results: {missing}")
+    return results
+
+
+# -- reweighting ----------------------------------------------------------------------------------------
+def reweighting(p: Pipeline, msg: StepMessage) -> Outcome:
+    oid = msg.option
+    if oid is None:
+        raise ValueError("reweighting message needs an option")
+
+    def work() -> Outcome:
+        if (stale := _guard_current(p, msg)) is not None:
+            return stale
+        key, year = msg.entity, msg.entity.performance_year
+        ref, rules = p.reference(year), p.rules(year)
+        ev = _load_evaluation(p, msg)
+        results = _load_results(p, msg, oid)
+        inputs = load_inputs(p, msg, ref)
+        decision = engine.reweight(ev.contexts[oid], results, ev.evaluation, inputs.profile, rules)
+        p.store.put_version_item(key, msg.version, f"OPT#{oid}#RW", decision.model_dump_json())
+        done = p.store.mark_done(key, msg.version, "options", oid)
+        complete = set(ev.contexts) <= done
+        if complete:
+            p.send(msg.for_step("aggregator", option=None, category=None))
+        return Outcome(
+            "reweighted",
+            {"entity": key.masked(), "version": msg.version, "option": oid, "weights": decision.weights,
+             "allOptionsDone": complete},
+        )
+
+    return p.once("reweighting", msg.business_id(), work)
+
+
+# -- aggregator ------------------------------------------------------------------------------------------
+def aggregate(p: Pipeline, msg: StepMessage) -> Outcome:
+    def work() -> Outcome:
+        key = msg.entity
+        if (stale := _guard_current(p, msg)) is not None:
+            publish_result_file(p.store, p.bucket, key)  # keep the file on the newest stored result
+            return stale
+        year = key.performance_year
+        ref, rules = p.reference(year), p.rules(year)
+        ev = _load_evaluation(p, msg)
+        inputs = load_inputs(p, msg, ref)
+        status = engine.input_status(inputs.profile, inputs.cms_data)
+        scored = []
+        for oid, ctx in ev.contexts.items():
+            results = _load_results(p, msg, oid)
+            body = p.store.get_version_item(key, msg.version, f"OPT#{oid}#RW")
+            if body is None:
+                raise RuntimeError(f"option {oid} of version {msg.version} has no weight decision yet")
+            decision = engine.WeightDecision.model_validate_json(body)
+            scored.append(
+                engine.finalize_option(
+                    key, ctx, results, decision, ev.evaluation, inputs.profile, inputs.cms_data, ref, rules,
+                    status,
+                )
+            )
+        doc = engine.choose(scored).to_doc()
+        written = p.store.put_result(key, msg.version, doc)
+        published = publish_result_file(p.store, p.bucket, key)
+        return Outcome(
+            "scored" if written else "older-than-stored",
+            {"entity": key.masked(), "version": msg.version, "finalScore": doc["finalScore"],
+             "resultStatus": doc["status"], "publishedVersion": published},
+        )
+
+    return p.once("aggregator", msg.business_id(), work)
+
+
+STEP_FUNCTIONS: dict[str, Callable[[Pipeline, StepMessage], Outcome]] = {
+    "eligibility": eligibility,
+    "quality": category,
+    "ia": category,
+    "pi": category,
+    "cost": category,
+    "reweighting": reweighting,
+    "aggregator": aggregate,
+}
+
+
+def handle_step_record(p: Pipeline, step: str, body: str) -> Outcome:
+    """One SQS record of a downstream function: parse the message for ``step`` and run the step."""
+    msg = parse_step_message(body, step)  # type: ignore[arg-type]
+    return STEP_FUNCTIONS[step](p, msg)

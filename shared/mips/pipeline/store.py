@@ -1,0 +1,358 @@
+"""Storage adapters: the entity table (DynamoDB) and the intake bucket (S3).
+
+Entity table layout (one partition per entity, ``pk = EntityKey.storage_id()``):
+
+=====================================  =================================================================
+``sk``                                 item
+=====================================  =================================================================
+``ENTITY``                             the input version counter and, per kind, the current input
+                                       (``h_<kind>`` sha256, ``k_<kind>`` stored copy, ``src_<kind>``
+                                       original key, ``lm_<kind>`` S3 LastModified in ms)
+``V#<version>#EVAL``                   eligibility/statuses evaluation + one ScoringContext per option
+``V#<version>#OPT#<option>#CAT#<c>``   one category result of one reporting option
+``V#<version>#OPT#<option>#RW``        the weight decision of one reporting option
+``V#<version>#PROGRESS``               string sets of finished categories / options (fan-in)
+``RESULT``                             the final result document and the version it was computed from
+=====================================  =================================================================
+
+Per-version items carry ``expiresAt`` (DynamoDB TTL) so old versions age out; ``ENTITY`` and ``RESULT``
+never expire. Bodies are pydantic ``model_dump_json`` strings (gzip-compressed into ``bodyGz`` when a
+body would approach DynamoDB's 400 KB item limit).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ..models.common import EntityKey, Problem
+from . import aws
+from .events import InputRef
+
+ENTITY_SK, RESULT_SK = "ENTITY", "RESULT"
+KINDS = ("submission", "profile", "cmsData")
+_GZIP_OVER = 300_000
+_RESULT_FILE_VERSION_META = "input-version"
+
+
+class StaleVersion(RuntimeError):
+    """A newer input version exists; the work for this version is moot."""
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _retention_seconds() -> int:
+    return int(float(os.environ.get("RETENTION_DAYS", "30")) * 86400)
+
+
+def _is_conditional_failure(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def version_sk(version: int, name: str) -> str:
+    return f"V#{version:010d}#{name}"
+
+
+def _body_attrs(body: str) -> dict[str, Any]:
+    if len(body) > _GZIP_OVER:
+        return {"bodyGz": {"B": gzip.compress(body.encode())}}
+    return {"body": {"S": body}}
+
+
+def _body_of(item: dict[str, Any]) -> str:
+    if "bodyGz" in item:
+        return gzip.decompress(item["bodyGz"]["B"]).decode()
+    return str(item["body"]["S"])
+
+
+@dataclass
+class Registration:
+    """The outcome of registering one input file for an entity."""
+
+    status: str  # "new" (version bumped), "duplicate" (same content: no bump), "stale" (older upload)
+    version: int
+    inputs: dict[str, InputRef] = field(default_factory=dict)
+
+
+def _inputs_of(item: dict[str, Any]) -> dict[str, InputRef]:
+    out: dict[str, InputRef] = {}
+    for kind in KINDS:
+        if f"h_{kind}" in item:
+            out[kind] = InputRef(
+                key=item[f"k_{kind}"]["S"], sha256=item[f"h_{kind}"]["S"], source=item[f"src_{kind}"]["S"]
+            )
+    return out
+
+
+class EntityStore:
+    """DynamoDB access for one table (``ENTITY_TABLE``)."""
+
+    def __init__(self, table: str | None = None) -> None:
+        self.table = table or os.environ["ENTITY_TABLE"]
+
+    # -- inputs and versions -------------------------------------------------------------------------
+    def register_input(
+        self, key: EntityKey, kind: str, ref: InputRef, last_modified_ms: int
+    ) -> Registration:
+        """Record ``ref`` as the entity's current ``kind`` input and bump the version, atomically.
+
+        The update only happens when the content differs from the current input of that kind and the
+        upload is not older (S3 LastModified) than it: a re-delivered or re-uploaded identical file does not
+        bump the version ("duplicate"), and a late event for an older upload is ignored ("stale").
+        """
+        names = {
+            "#h": f"h_{kind}",
+            "#k": f"k_{kind}",
+            "#src": f"src_{kind}",
+            "#lm": f"lm_{kind}",
+            "#ver": "version",
+        }
+        try:
+            resp = aws.dynamodb().update_item(
+                TableName=self.table,
+                Key={"pk": {"S": key.storage_id()}, "sk": {"S": ENTITY_SK}},
+                UpdateExpression=(
+                    "SET #h = :h, #k = :k, #src = :src, #lm = :lm, updatedAt = :now, entityKey = :ek "
+                    "ADD #ver :one"
+                ),
+                ConditionExpression="attribute_not_exists(#h) OR (#h <> :h AND #lm <= :lm)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues={
+                    ":h": {"S": ref.sha256},
+                    ":k": {"S": ref.key},
+                    ":src": {"S": ref.source},
+                    ":lm": {"N": str(last_modified_ms)},
+                    ":now": {"N": str(_now_ms())},
+                    ":ek": {"S": key.model_dump_json(by_alias=True)},
+                    ":one": {"N": "1"},
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            if not _is_conditional_failure(exc):
+                raise
+            item = self._get(key, ENTITY_SK) or {}
+            same = item.get(f"h_{kind}", {}).get("S") == ref.sha256
+            return Registration("duplicate" if same else "stale", int(item["version"]["N"]), _inputs_of(item))
+        attrs = resp["Attributes"]
+        return Registration("new", int(attrs["version"]["N"]), _inputs_of(attrs))
+
+    def current_version(self, key: EntityKey) -> int | None:
+        item = self._get(key, ENTITY_SK, projection="#ver")
+        return int(item["version"]["N"]) if item else None
+
+    def ensure_current(self, key: EntityKey, version: int) -> None:
+        """Raise :class:`StaleVersion` when a newer input version exists (the newer one will be scored)."""
+        current = self.current_version(key)
+        if current is not None and current > version:
+            raise StaleVersion(f"version {version} superseded by {current}")
+
+    # -- per-version intermediate results ------------------------------------------------------------
+    def put_version_item(self, key: EntityKey, version: int, name: str, body: str, **extra: str) -> None:
+        """Write one intermediate result of ``version`` (deterministic content: a rewrite is harmless)."""
+        item: dict[str, Any] = {
+            "pk": {"S": key.storage_id()},
+            "sk": {"S": version_sk(version, name)},
+            "version": {"N": str(version)},
+            "createdAt": {"N": str(_now_ms())},
+            "expiresAt": {"N": str(int(time.time()) + _retention_seconds())},
+            **_body_attrs(body),
+        }
+        item.update({k: {"S": v} for k, v in extra.items()})
+        aws.dynamodb().put_item(TableName=self.table, Item=item)
+
+    def get_version_item(self, key: EntityKey, version: int, name: str) -> str | None:
+        item = self._get(key, version_sk(version, name))
+        return _body_of(item) if item else None
+
+    def query_version_items(self, key: EntityKey, version: int, prefix: str) -> dict[str, str]:
+        """Every item of ``version`` whose name starts with ``prefix``: name -> body."""
+        start = version_sk(version, prefix)
+        out: dict[str, str] = {}
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :sk)",
+            "ExpressionAttributeValues": {":pk": {"S": key.storage_id()}, ":sk": {"S": start}},
+            "ConsistentRead": True,
+        }
+        while True:
+            resp = aws.dynamodb().query(**kwargs)
+            for item in resp.get("Items", []):
+                out[item["sk"]["S"][len(version_sk(version, "")) :]] = _body_of(item)
+            if "LastEvaluatedKey" not in resp:
+                return out
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+    def mark_done(self, key: EntityKey, version: int, set_name: str, member: str) -> set[str]:
+        """Atomically add ``member`` to a fan-in set of ``version``; returns the whole set afterwards."""
+        resp = aws.dynamodb().update_item(
+            TableName=self.table,
+            Key={"pk": {"S": key.storage_id()}, "sk": {"S": version_sk(version, "PROGRESS")}},
+            UpdateExpression="ADD #s :m SET expiresAt = if_not_exists(expiresAt, :exp)",
+            ExpressionAttributeNames={"#s": set_name},
+            ExpressionAttributeValues={
+                ":m": {"SS": [member]},
+                ":exp": {"N": str(int(time.time()) + _retention_seconds())},
+            },
+            ReturnValues="UPDATED_NEW",
+        )
+        return set(resp["Attributes"][set_name]["SS"])
+
+    # -- final result ---------------------------------------------------------------------------------
+    def put_result(self, key: EntityKey, version: int, doc: dict[str, Any]) -> bool:
+        """Store the final result unless a newer version's result is already there (conditional write).
+
+        The same version may be rewritten (a retried aggregator computes the identical document).
+        Returns False when a newer result exists.
+        """
+        body = json.dumps(doc, separators=(",", ":"))
+        item: dict[str, Any] = {
+            "pk": {"S": key.storage_id()},
+            "sk": {"S": RESULT_SK},
+            "version": {"N": str(version)},
+            "computedAt": {"N": str(_now_ms())},
+            "status": {"S": str(doc.get("status"))},
+            "reportingOption": {"S": str(doc.get("reportingOption"))},
+            "finalScore": {"N": repr(float(doc.get("finalScore", 0.0)))},
+            **_body_attrs(body),
+        }
+        try:
+            aws.dynamodb().put_item(
+                TableName=self.table,
+                Item=item,
+                ConditionExpression="attribute_not_exists(pk) OR #ver <= :v",
+                ExpressionAttributeNames={"#ver": "version"},
+                ExpressionAttributeValues={":v": {"N": str(version)}},
+            )
+        except ClientError as exc:
+            if _is_conditional_failure(exc):
+                return False
+            raise
+        return True
+
+    def get_result(self, key: EntityKey) -> tuple[int, dict[str, Any]] | None:
+        item = self._get(key, RESULT_SK)
+        if not item:
+            return None
+        return int(item["version"]["N"]), json.loads(_body_of(item))
+
+    def _get(self, key: EntityKey, sk: str, projection: str | None = None) -> dict[str, Any] | None:
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": {"pk": {"S": key.storage_id()}, "sk": {"S": sk}},
+            "ConsistentRead": True,
+        }
+        if projection:
+            kwargs["ProjectionExpression"] = projection
+            kwargs["ExpressionAttributeNames"] = {"#ver": "version"}
+        return aws.dynamodb().get_item(**kwargs).get("Item")
+
+
+# -- S3 ---------------------------------------------------------------------------------------------
+def result_key(key: EntityKey) -> str:
+    """``results/<year>/<entityType>/<TIN>/<NPI or entityId or "group">.json`` (contract 4)."""
+    return (
+        f"results/{key.performance_year}/{key.entity_type}/{key.taxpayer_identification_number}/"
+        f"{key.leaf()}.json"
+    )
+
+
+def input_copy_key(key: EntityKey, kind: str, sha256: str, source_key: str) -> str:
+    """Immutable, content-addressed copy of an accepted input (what downstream functions read)."""
+    ext = source_key.rsplit(".", 1)[-1].lower() if "." in source_key.rsplit("/", 1)[-1] else "json"
+    return (
+        f"inputs/{key.performance_year}/{key.entity_type}/{key.taxpayer_identification_number}/"
+        f"{key.leaf()}/{kind}/{sha256}.{ext}"
+    )
+
+
+@dataclass
+class S3Object:
+    data: bytes
+    last_modified_ms: int
+    version_id: str | None
+
+
+class Bucket:
+    """S3 access for the intake bucket (``INTAKE_BUCKET``)."""
+
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name or os.environ["INTAKE_BUCKET"]
+
+    def read(self, key: str, version_id: str | None = None) -> S3Object:
+        kwargs: dict[str, Any] = {"Bucket": self.name, "Key": key}
+        if version_id and version_id != "null":
+            kwargs["VersionId"] = version_id
+        resp = aws.s3().get_object(**kwargs)
+        lm = resp.get("LastModified")
+        return S3Object(
+            data=resp["Body"].read(),
+            last_modified_ms=int(lm.timestamp() * 1000) if lm else _now_ms(),
+            version_id=resp.get("VersionId"),
+        )
+
+    def put_json(self, key: str, doc: Any, metadata: dict[str, str] | None = None) -> None:
+        aws.s3().put_object(
+            Bucket=self.name,
+            Key=key,
+            Body=json.dumps(doc, indent=2).encode(),
+            ContentType="application/json",
+            Metadata=metadata or {},
+        )
+
+    def put_bytes(self, key: str, data: bytes, content_type: str = "application/json") -> None:
+        aws.s3().put_object(Bucket=self.name, Key=key, Body=data, ContentType=content_type)
+
+    def reject(self, source_key: str, data: bytes, problems: list[Problem], kind: str | None) -> str:
+        """Copy a bad file to ``rejected/<key>`` with ``rejected/<key>.errors.json`` (contract 4)."""
+        target = f"rejected/{source_key}"
+        self.put_bytes(target, data, "application/octet-stream")
+        self.put_json(
+            f"{target}.errors.json",
+            {
+                "file": source_key,
+                "kind": kind,
+                "valid": False,
+                "rejectedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "problems": [p.model_dump(exclude={"file"}) for p in problems],
+            },
+        )
+        return target
+
+    def result_file_version(self, key: EntityKey) -> int | None:
+        try:
+            head = aws.s3().head_object(Bucket=self.name, Key=result_key(key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise
+        value = head.get("Metadata", {}).get(_RESULT_FILE_VERSION_META)
+        return int(value) if value and value.isdigit() else None
+
+
+def publish_result_file(store: EntityStore, bucket: Bucket, key: EntityKey, attempts: int = 5) -> int | None:
+    """Copy the entity's RESULT item to ``results/...json`` so the file ends on the newest version.
+
+    S3 has no compare-and-set on our version, so two aggregators could interleave their puts. Each
+    writer copies what DynamoDB holds (the conditional write there is the arbiter), then re-reads
+    DynamoDB after its put and repeats if a newer result landed meanwhile: whichever put is last is
+    followed by a check that sees the newest result. Returns the version now in the file.
+    """
+    for _ in range(attempts):
+        current = store.get_result(key)
+        if current is None:
+            return None
+        version, doc = current
+        bucket.put_json(result_key(key), doc, {_RESULT_FILE_VERSION_META: str(version)})
+        after = store.get_result(key)
+        if after is not None and after[0] == version:
+            return version
+    raise RuntimeError(f"result for {key.masked()} kept changing while publishing; will retry")

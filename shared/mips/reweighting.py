@@ -1,0 +1,177 @@
+"""Which categories are reweighted to 0% and the resulting weights (spec 2, 3, 12).
+
+A category is reweighted only for a reason the rules name: automatic PI reweighting (special status or
+clinician type, unless PI data was submitted), an approved PI hardship or EUC exception (data submitted
+for the category overrides it), cost not scored (no measure met its case minimum, no CMS data) or not
+evaluated (APM Entity, APP). A category *scored as zero* is not reweighted. The weights then come from
+the applicable redistribution table of the rules (standard, small practice, APM Entity, APP).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from .models.profile import Profile
+from .rules import YearRules
+from .rules.weights import WeightTable
+from .scoring import CategoryResult, ScoringContext
+from .statuses import EntityEvaluation, StatusResult
+
+CATEGORIES: tuple[str, ...] = ("quality", "cost", "ia", "pi")
+
+TableName = Literal["standard", "smallPractice", "apmEntity", "apmEntitySmallPractice", "app"]
+
+#: the PI-reweighting special statuses, in the order a reason is reported (spec 2)
+PI_REWEIGHT_STATUSES: tuple[str, ...] = ("smallPractice", "hospitalBased", "ascBased", "nonPatientFacing")
+
+REASON_TEXT: dict[str, str] = {
+    "smallPractice": "small practice: PI automatically reweighted because no PI data was submitted (spec 2)",
+    "hospitalBased": "hospital-based: PI automatically reweighted because no PI data was submitted (spec 2)",
+    "ascBased": "ASC-based: PI automatically reweighted because no PI data was submitted (spec 2)",
+    "nonPatientFacing": "non-patient-facing: PI automatically reweighted because no PI data was "
+    "submitted (spec 2)",
+    "clinicalSocialWorker": "clinical social worker: PI automatically reweighted because no PI data was "
+    "submitted (spec 2)",
+    "piHardship": "approved PI hardship exception and no PI data submitted (spec 12)",
+    "extremeUncontrollable": "approved extreme and uncontrollable circumstances exception and no data "
+    "submitted for the category (spec 12)",
+    "noCostMeasureMetCaseMinimum": "no cost measure met its case minimum (spec 7.3)",
+    "cmsDataNotReceived": "CMS-calculated cost data not received",
+    "notEvaluatedForApmEntity": "cost is not evaluated for APM Entities: weight 0% (spec 3.3)",
+    "notEvaluatedInApp": "cost is not evaluated in the APP: weight 0% (spec 3.4)",
+}
+
+
+class WeightDecision(BaseModel):
+    """The weights (percent of the final score) after reweighting, with the reason for each reweighting."""
+
+    table: TableName
+    weights: dict[str, float]
+    reweighted: dict[str, str] = Field(default_factory=dict)  # category -> reason code
+    scored_categories: list[str] = Field(default_factory=list)  # weight > 0 after redistribution
+    fewer_than_minimum: bool = False  # final score = performance threshold (spec 3.0, 17)
+    notes: list[str] = Field(default_factory=list)
+
+
+def reason_text(code: str) -> str:
+    return REASON_TEXT.get(code, code)
+
+
+def _euc(profile: Profile | None, category: str) -> bool:
+    return bool(profile is not None and getattr(profile.exceptions.extreme_uncontrollable, category))
+
+
+def _category_reason(
+    category: str,
+    ctx: ScoringContext,
+    result: CategoryResult | None,
+    statuses: StatusResult,
+    profile: Profile | None,
+    rules: YearRules,
+    notes: list[str],
+) -> str | None:
+    """The reason code ``category`` is reweighted, or None when it is scored (possibly as zero)."""
+    w = rules.weights
+    submitted = result is not None and result.data_submitted
+    if category == "cost":
+        if ctx.reporting_option in w.cost_not_evaluated_reporting_options:
+            return "notEvaluatedInApp"
+        if ctx.entity_type in w.cost_not_evaluated_entity_types:
+            return "notEvaluatedForApmEntity"
+        if _euc(profile, "cost"):
+            return "extremeUncontrollable"
+        if result is None or result.score is None:
+            return (result.not_scored_reason if result else None) or "cmsDataNotReceived"
+        return None
+    if category == "ia" and ctx.reporting_option in w.ia_automatic_reporting_options:
+        return None
+    if _euc(profile, category):
+        if not submitted:
+            return "extremeUncontrollable"
+        notes.append(f"{category}: data submitted overrides the approved EUC exception (spec 12).")
+    if category == "pi":
+        hardship = profile is not None and profile.exceptions.pi_hardship
+        auto = [code for code in PI_REWEIGHT_STATUSES if statuses.get(code)]
+        ctype = statuses.pi_reweight_clinician_type
+        if ctype:
+            auto.append(ctype)
+        if submitted and (hardship or auto):
+            notes.append(
+                "pi: PI data submitted, so it is scored despite "
+                + ", ".join((["piHardship"] if hardship else []) + auto)
+                + " (spec 2, 12)."
+            )
+        elif not submitted:
+            if hardship:
+                return "piHardship"
+            if auto:
+                return auto[0]
+    if result is None or result.score is None:
+        return (result.not_scored_reason if result else None) or "notScored"
+    return None
+
+
+def _table(ctx: ScoringContext, small: bool, rules: YearRules) -> tuple[TableName, WeightTable]:
+    w = rules.weights
+    if ctx.reporting_option in w.cost_not_evaluated_reporting_options:
+        return "app", w.app_table
+    if ctx.entity_type in w.cost_not_evaluated_entity_types:
+        if small:
+            return "apmEntitySmallPractice", w.apm_entity_small_practice_table
+        return "apmEntity", w.apm_entity_table
+    if small:
+        return "smallPractice", w.small_practice_table
+    return "standard", w.standard_table
+
+
+def weights_for(
+    reweighted: frozenset[str], table: WeightTable, min_scored: int, notes: list[str]
+) -> dict[str, float]:
+    """Look the reweighted set up in the table; unlisted sets leave at most one category (or, as an
+    engine fallback, redistribute the base weights proportionally)."""
+    row = table.get(reweighted)
+    if row is not None:
+        return {c: float(row[c]) for c in CATEGORIES}
+    remaining = [c for c in CATEGORIES if c not in reweighted]
+    if len(remaining) < min_scored:
+        # "1 performance category is weighted at 100% or all performance categories are weighted at 0%"
+        return {c: (100.0 if c in remaining else 0.0) for c in CATEGORIES}
+    base = min(table, key=len)
+    base_row = table[base]
+    total = sum(float(base_row[c]) for c in remaining)
+    notes.append(
+        "No published redistribution row for reweighting "
+        + ", ".join(sorted(reweighted))
+        + ": the remaining base weights were scaled proportionally (engine fallback)."
+    )
+    return {c: (float(base_row[c]) * 100.0 / total if c in remaining and total else 0.0) for c in CATEGORIES}
+
+
+def reweight(
+    ctx: ScoringContext,
+    results: dict[str, CategoryResult],
+    evaluation: EntityEvaluation,
+    profile: Profile | None,
+    rules: YearRules,
+) -> WeightDecision:
+    """The weight decision for one reporting option (spec 3)."""
+    statuses = evaluation.statuses
+    notes: list[str] = []
+    reweighted: dict[str, str] = {}
+    for category in CATEGORIES:
+        code = _category_reason(category, ctx, results.get(category), statuses, profile, rules, notes)
+        if code is not None:
+            reweighted[category] = code
+    name, table = _table(ctx, ctx.small_practice, rules)
+    weights = weights_for(frozenset(reweighted), table, rules.weights.min_scored_categories, notes)
+    scored = [c for c in CATEGORIES if weights[c] > 0]
+    return WeightDecision(
+        table=name,
+        weights=weights,
+        reweighted=reweighted,
+        scored_categories=scored,
+        fewer_than_minimum=len(scored) < rules.weights.min_scored_categories,
+        notes=notes,
+    )

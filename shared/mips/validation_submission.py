@@ -1,0 +1,480 @@
+"""Reference-data checks of a QPP submission (issue 2 item 4): what pydantic's types cannot know.
+
+Works set by set and measurement by measurement on whatever parses, so one bad measurement does not
+hide the problems of the others: every problem in a file is reported at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from .models.common import Problem
+from .models.submission import (
+    CahpsValue,
+    Measurement,
+    MeasurementSet,
+    MultiRateValue,
+    NonProportionValue,
+    ProportionValue,
+    SingleRateValue,
+)
+from .reference import Measure, ReferenceData
+from .rules import YearRules
+
+#: Submission methods by which CMS itself supplies data: never accepted in a submission file.
+CMS_CALCULATED_METHOD = "administrativeClaims"
+#: The CAHPS for MIPS survey measure; its summary survey measures are CAHPS_1 ... CAHPS_11.
+CAHPS_MEASURE_ID = "321"
+CAHPS_SSM_PREFIX = "CAHPS_"
+
+#: Which measurement-value shape each ``metricType`` of measures-data.json expects (spec 13.1).
+VALUE_SHAPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "singlePerformanceRate": (
+        SingleRateValue,
+        "a single performance rate {performanceMet, eligiblePopulation, ...}",
+    ),
+    "registrySinglePerformanceRate": (
+        SingleRateValue,
+        "a single performance rate {performanceMet, eligiblePopulation, ...}",
+    ),
+    "multiPerformanceRate": (MultiRateValue, "a multi performance rate {strata: [...]}"),
+    "registryMultiPerformanceRate": (MultiRateValue, "a multi performance rate {strata: [...]}"),
+    "nonProportion": (
+        NonProportionValue,
+        "a non-proportion value {numerator, denominator, observationInstances, ...}",
+    ),
+    "cahps": (CahpsValue, "a CAHPS summary survey score {performanceRate: 0-100}"),
+    "boolean": (bool, "true or false"),
+    "proportion": (ProportionValue, "{numerator, denominator}"),
+}
+
+CATEGORY_NAMES = {"quality": "quality", "ia": "Improvement Activities", "pi": "Promoting Interoperability"}
+
+
+@dataclass(frozen=True)
+class ReferenceViews:
+    """Sets derived once per loaded reference data (validation runs per file, the data per process)."""
+
+    submission_methods: frozenset[str]  # collectable by a submitter (not administrativeClaims)
+    programs: frozenset[str]  # mips, app1, pcf and the MVP ids that allowedPrograms mention
+    cost_measure_ids: tuple[str, ...]
+    admin_claims_measure_ids: tuple[str, ...]  # quality measures CMS calculates (479, 480, 484, 492)
+
+
+@lru_cache(maxsize=8)
+def reference_views(ref: ReferenceData) -> ReferenceViews:
+    measures = ref.measures.values()
+    return ReferenceViews(
+        submission_methods=frozenset(sm for m in measures for sm in m.submission_methods)
+        - {CMS_CALCULATED_METHOD},
+        programs=frozenset(p for m in measures for p in m.allowed_programs) | {"mips"},
+        cost_measure_ids=tuple(sorted(m.measure_id for m in ref.measures_in("cost"))),
+        admin_claims_measure_ids=tuple(
+            sorted(
+                m.measure_id
+                for m in ref.measures_in("quality")
+                if CMS_CALCULATED_METHOD in m.submission_methods
+            )
+        ),
+    )
+
+
+def pi_min_period_days(rules: YearRules) -> int:
+    """The minimum continuous CEHRT period for PI (spec 6.1 gate 1), from the PI rules table."""
+    return int(rules.pi.min_performance_period_days)
+
+
+@dataclass
+class SubmissionChecker:
+    """Collects the problems of one submission; ``base`` is the JSON path of the submission object."""
+
+    ref: ReferenceData
+    rules: YearRules | None
+    base: str = "$"
+    problems: list[Problem] = field(default_factory=list)
+
+    # -- reporting -------------------------------------------------------------------------------
+    def err(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path=path, message=message))
+
+    def warn(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path=path, message=message, severity="warning"))
+
+    # -- derived reference views -----------------------------------------------------------------
+    @property
+    def year(self) -> int:
+        return self.ref.year
+
+    def known_methods(self) -> frozenset[str]:
+        return reference_views(self.ref).submission_methods
+
+    def known_programs(self) -> frozenset[str]:
+        return reference_views(self.ref).programs
+
+    # -- entry point -----------------------------------------------------------------------------
+    def check(self, doc: Mapping[str, Any]) -> None:
+        sets = doc.get("measurementSets")
+        if not isinstance(sets, list):
+            return  # absent or mistyped: pydantic reports it
+        for i, raw in enumerate(sets):
+            if isinstance(raw, dict):
+                self.check_set(f"{self.base}.measurementSets[{i}]", raw)
+
+    # -- one measurement set ---------------------------------------------------------------------
+    def check_set(self, path: str, raw: dict[str, Any]) -> None:
+        try:
+            header = MeasurementSet.model_validate({**raw, "measurements": []})
+        except ValidationError:
+            return  # structural errors already reported by the whole-document parse
+        category_ok = self.check_category(path, header)
+        method_ok = self.check_method(path, header)
+        program_ok = self.check_program(path, header)
+        self.check_period(path, header)
+        if category_ok and header.category == "pi" and not header.cehrt_id:
+            self.warn(
+                f"{path}.cehrtId",
+                "no cehrtId: the Promoting Interoperability category needs the CMS EHR certification ID "
+                "(spec 6.1 gate 8), otherwise it scores 0",
+            )
+        measurements = self.parsed_measurements(raw.get("measurements"))
+        seen: dict[str, int] = {}
+        for j, m in measurements:
+            mpath = f"{path}.measurements[{j}]"
+            if m.measure_id in seen:
+                self.err(
+                    f"{mpath}.measureId",
+                    f"duplicate measure {m.measure_id} in this measurement set (first at measurements"
+                    f"[{seen[m.measure_id]}]): each measure may appear once per set",
+                )
+                continue
+            seen[m.measure_id] = j
+            if category_ok:
+                self.check_measurement(mpath, header, m, method_ok=method_ok, program_ok=program_ok)
+        if category_ok:
+            self.check_exclusions(path, measurements)
+
+    @staticmethod
+    def parsed_measurements(raw: Any) -> list[tuple[int, Measurement]]:
+        """The measurements that parse, with their index (the others are reported structurally)."""
+        out: list[tuple[int, Measurement]] = []
+        if not isinstance(raw, list):
+            return out
+        for j, item in enumerate(raw):
+            try:
+                out.append((j, Measurement.model_validate(item)))
+            except ValidationError:
+                continue
+        return out
+
+    def check_category(self, path: str, s: MeasurementSet) -> bool:
+        if s.category in CATEGORY_NAMES:
+            return True
+        if s.category == "cost":
+            self.err(
+                f"{path}.category",
+                "cost is calculated by CMS from claims and is not submitted: put cost measures in the "
+                "CMS-data file (costMeasures)",
+            )
+        else:
+            self.err(
+                f"{path}.category", f"unknown category {s.category!r}: expected quality, ia or pi (or aci)"
+            )
+        return False
+
+    def check_method(self, path: str, s: MeasurementSet) -> bool:
+        known = self.known_methods()
+        if s.submission_method in known:
+            return True
+        if s.submission_method == CMS_CALCULATED_METHOD:
+            self.err(
+                f"{path}.submissionMethod",
+                "administrativeClaims data are calculated by CMS and not submitted: put them in the "
+                "CMS-data file (adminClaimsMeasures / costMeasures)",
+            )
+        else:
+            self.err(
+                f"{path}.submissionMethod",
+                f"unknown submissionMethod {s.submission_method!r}: "
+                f"expected one of {', '.join(sorted(known))}",
+            )
+        return False
+
+    def check_program(self, path: str, s: MeasurementSet) -> bool:
+        known = self.known_programs()
+        if s.program_name in known:
+            if s.reporting_option == "mvp" and self.ref.mvp(s.program_name) is None:
+                # allowedPrograms mentions it but mvp.json does not define it
+                self.err(
+                    f"{path}.programName", f"MVP {s.program_name} is not defined in the {self.year} mvp.json"
+                )
+                return False
+            return True
+        mvps = ", ".join(sorted(self.ref.mvps))
+        self.err(
+            f"{path}.programName",
+            f"programName {s.program_name!r} is not a {self.year} program: expected mips (traditional MIPS), "
+            f"app1 (APP) or an MVP id ({mvps})",
+        )
+        return False
+
+    def check_period(self, path: str, s: MeasurementSet) -> None:
+        first, last = date(self.year, 1, 1), date(self.year, 12, 31)
+        for name, d in (("performanceStart", s.performance_start), ("performanceEnd", s.performance_end)):
+            if d is None:
+                self.warn(
+                    f"{path}.{name}",
+                    f"{name} is not given: expected a date within the performance year ({first} to {last})",
+                )
+            elif not first <= d <= last:
+                self.err(
+                    f"{path}.{name}",
+                    f"{name} {d} is outside the performance year: expected a date from {first} to {last}",
+                )
+        start, end = s.performance_start, s.performance_end
+        if start is None or end is None:
+            return
+        if end < start:
+            self.err(f"{path}.performanceEnd", f"performanceEnd {end} is before performanceStart {start}")
+            return
+        days = (end - start).days + 1  # both ends inclusive
+        if self.rules is None:
+            return
+        if s.category == "pi":
+            minimum = pi_min_period_days(self.rules)
+            if days < minimum:
+                self.warn(
+                    f"{path}.performanceEnd",
+                    f"the Promoting Interoperability period {start} to {end} is {days} days, shorter "
+                    "than the "
+                    f"required continuous {minimum} days (spec 6.1): the PI category will score 0",
+                )
+        elif s.category == "ia":
+            minimum = self.rules.ia.min_activity_days
+            if days < minimum:
+                self.warn(
+                    f"{path}.performanceEnd",
+                    f"the Improvement Activities period {start} to {end} is {days} days, shorter than the "
+                    f"required continuous {minimum} days (spec 5.1): the activities earn no credit",
+                )
+
+    # -- one measurement -------------------------------------------------------------------------
+    def check_measurement(
+        self, path: str, s: MeasurementSet, m: Measurement, *, method_ok: bool, program_ok: bool
+    ) -> None:
+        measure = self.ref.measure(m.measure_id)
+        if measure is None:
+            self.err(f"{path}.measureId", self.unknown_message(s.category, m.measure_id))
+            return
+        if measure.category != s.category:
+            self.err(
+                f"{path}.measureId",
+                f"{m.measure_id} is a {CATEGORY_NAMES.get(measure.category, measure.category)} measure, not "
+                f"{CATEGORY_NAMES[s.category]}: move it to a measurement set with category "
+                f"{measure.category}",
+            )
+            return
+        if not self.check_measure_years(path, measure):
+            return
+        if CMS_CALCULATED_METHOD in measure.submission_methods and len(measure.submission_methods) == 1:
+            self.err(
+                f"{path}.measureId",
+                f"{m.measure_id} ({measure.title}) is calculated by CMS from administrative claims and "
+                "is not "
+                "submitted: it belongs in the CMS-data file (adminClaimsMeasures)",
+            )
+            return
+        if method_ok and measure.submission_methods and s.submission_method not in measure.submission_methods:
+            self.err(
+                f"{path}.measureId",
+                f"measure {m.measure_id} cannot be submitted by {s.submission_method}: its {self.year} "
+                f"collection types are {', '.join(measure.submission_methods)}",
+            )
+        if program_ok:
+            self.check_measure_program(path, s, measure)
+        self.check_value(f"{path}.value", measure, m)
+
+    def unknown_message(self, category: str, measure_id: str) -> str:
+        hint = ""
+        if measure_id.startswith("ACI_"):
+            modern = "PI_" + measure_id[4:]
+            if self.ref.pi_measure(modern) is not None:
+                hint = f" (legacy ACI id; the {self.year} id is {modern})"
+            else:
+                hint = " (legacy ACI id)"
+        if category == "ia":
+            what = f"not in the {self.year} Improvement Activities inventory"
+        elif category == "pi":
+            what = f"not in the {self.year} Promoting Interoperability measure set"
+        else:
+            what = f"not a {self.year} quality measure (measures-data.json)"
+        return f"unknown measure id {measure_id!r}: {what}{hint}"
+
+    def check_measure_years(self, path: str, measure: Measure) -> bool:
+        first, last = measure.first_performance_year, measure.last_performance_year
+        if (first is not None and first > self.year) or (last is not None and last < self.year):
+            self.err(
+                f"{path}.measureId",
+                f"measure {measure.measure_id} is not available in {self.year} "
+                f"(performance years {first or '?'} to {last or 'now'})",
+            )
+            return False
+        return True
+
+    def check_measure_program(self, path: str, s: MeasurementSet, measure: Measure) -> None:
+        allowed = set(measure.allowed_programs)
+        if measure.measure_id.startswith(CAHPS_SSM_PREFIX):
+            cahps = self.ref.measure(CAHPS_MEASURE_ID)
+            if cahps is not None:
+                allowed |= set(cahps.allowed_programs)  # the SSMs follow the survey measure
+        if s.program_name in allowed:
+            return
+        mvp_only = bool(allowed) and all(self.ref.mvp(p) is not None for p in allowed - {"pcf"})
+        if s.reporting_option == "traditional" and measure.category == "quality" and mvp_only:
+            # e.g. 112, 113, 128: CMS lists only MVPs in allowedPrograms yet publishes traditional
+            # benchmarks (spec 14 E1 scores 112 in traditional MIPS), so this is not made an error.
+            self.warn(
+                f"{path}.measureId",
+                f"measures-data.json lists only MVPs for measure {measure.measure_id} "
+                f"({', '.join(measure.allowed_programs)}), not traditional MIPS: check it is reportable "
+                "outside "
+                "an MVP",
+            )
+            return
+        if s.reporting_option == "mvp":
+            mvp = self.ref.mvp(s.program_name)
+            title = f" ({mvp.title})" if mvp else ""
+            where = f"MVP {s.program_name}{title}"
+        elif s.reporting_option == "app":
+            where = f"the APM Performance Pathway ({s.program_name})"
+        else:
+            where = f"program {s.program_name}"
+        self.err(
+            f"{path}.measureId",
+            f"measure {measure.measure_id} is not allowed in {where}: its {self.year} programs are "
+            f"{', '.join(measure.allowed_programs) or 'none'}",
+        )
+
+    def check_value(self, path: str, measure: Measure, m: Measurement) -> None:
+        shape = VALUE_SHAPES.get(measure.metric_type or "")
+        v = m.value
+        if shape is not None:
+            expected_type, described = shape
+            if expected_type is MultiRateValue:
+                # a single overall rate is accepted for a multi-rate measure (spec 14 E1 reports 226 so)
+                expected_type = (MultiRateValue, SingleRateValue)
+            if not isinstance(v, expected_type) or (expected_type is not bool and isinstance(v, bool)):
+                self.err(
+                    path,
+                    f"measure {measure.measure_id} ({measure.metric_type}) expects {described}; "
+                    f"got {describe_value(v)}",
+                )
+                return
+        self.check_counts(path, v)
+        if isinstance(v, MultiRateValue):
+            self.check_strata(path, measure, v)
+
+    def check_counts(self, path: str, v: Any) -> None:
+        if isinstance(v, SingleRateValue):
+            self.check_single_rate(path, v)
+        elif isinstance(v, MultiRateValue):
+            for k, stratum in enumerate(v.strata):
+                self.check_single_rate(f"{path}.strata[{k}]", stratum)
+        elif isinstance(v, ProportionValue):
+            if v.numerator > v.denominator:
+                self.err(
+                    f"{path}.numerator",
+                    f"numerator {v.numerator} is greater than denominator {v.denominator}",
+                )
+        elif isinstance(v, NonProportionValue):
+            reported = v.observation_instances + v.numerator_exclusion + v.denominator_exception
+            if reported > v.denominator:
+                self.err(
+                    f"{path}.denominator",
+                    "observationInstances + numeratorExclusion + denominatorException = "
+                    f"{reported} is greater "
+                    f"than denominator {v.denominator}",
+                )
+
+    def check_single_rate(self, path: str, v: SingleRateValue) -> None:
+        reported = (
+            v.performance_met
+            + v.performance_not_met
+            + v.eligible_population_exclusion
+            + v.eligible_population_exception
+        )
+        if reported > v.eligible_population:
+            self.err(
+                f"{path}.eligiblePopulation",
+                f"counts do not add up: performanceMet {v.performance_met} + performanceNotMet "
+                f"{v.performance_not_met} + eligiblePopulationExclusion {v.eligible_population_exclusion} + "
+                f"eligiblePopulationException {v.eligible_population_exception} = {reported} is greater than "
+                f"eligiblePopulation {v.eligible_population}",
+            )
+
+    def check_strata(self, path: str, measure: Measure, v: MultiRateValue) -> None:
+        names = {st.name.lower(): st.name for st in measure.strata if st.name}
+        if not names:
+            return
+        for k, stratum in enumerate(v.strata):
+            if stratum.stratum.lower() not in names:
+                self.warn(
+                    f"{path}.strata[{k}].stratum",
+                    f"stratum {stratum.stratum!r} is not one of measure {measure.measure_id}'s strata "
+                    f"({', '.join(names.values())})",
+                )
+
+    # -- PI exclusions ---------------------------------------------------------------------------
+    def check_exclusions(self, path: str, measurements: Sequence[tuple[int, Measurement]]) -> None:
+        """An exclusion cannot be submitted with the measure it excludes (spec 6.2, SUBDOCS)."""
+        index = {m.measure_id: (j, m) for j, m in reversed(measurements)}
+        for j, m in measurements:
+            measure = self.ref.measure(m.measure_id)
+            if measure is None:
+                continue
+            for ex_id in measure.exclusion:
+                if ex_id not in index:
+                    continue
+                k, ex = index[ex_id]
+                ex_path = f"{path}.measurements[{k}].measureId"
+                if ex.value is True:
+                    self.err(
+                        ex_path,
+                        f"{ex_id} claims the exclusion from {m.measure_id}, which is also submitted (at "
+                        f"measurements[{j}]): submit either the measure or its exclusion, they have opposite "
+                        "meanings",
+                    )
+                else:
+                    self.warn(
+                        ex_path,
+                        f"{ex_id} (the exclusion from {m.measure_id}) is submitted as "
+                        f"{describe_value(ex.value)} "
+                        f"together with {m.measure_id}: it is ignored",
+                    )
+
+
+def describe_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    names: Mapping[type, str] = {
+        SingleRateValue: "a single performance rate",
+        MultiRateValue: "a multi performance rate (strata)",
+        NonProportionValue: "a non-proportion value",
+        ProportionValue: "{numerator, denominator}",
+        CahpsValue: "{performanceRate}",
+    }
+    return names.get(type(v), type(v).__name__)
+
+
+def check_submission(
+    doc: Mapping[str, Any], ref: ReferenceData, rules: YearRules | None, base: str = "$"
+) -> list[Problem]:
+    """Every reference-data problem of the raw submission object ``doc`` (at JSON path ``base``)."""
+    checker = SubmissionChecker(ref=ref, rules=rules, base=base)
+    checker.check(doc)
+    return checker.problems
