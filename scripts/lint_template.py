@@ -53,7 +53,8 @@ def project_findings(cfn: dict[str, Any]) -> list[str]:
         visibility = int(queues[queue_id].get("Properties", {}).get("VisibilityTimeout", 30))
         if visibility < VISIBILITY_FACTOR * timeout:
             findings.append(
-                f"{queue_id}: VisibilityTimeout {visibility}s < {VISIBILITY_FACTOR} x {fn_id} Timeout {timeout}s"
+                f"{queue_id}: VisibilityTimeout {visibility}s < {VISIBILITY_FACTOR} x {fn_id} "
+                f"Timeout {timeout}s"
             )
         if "RedrivePolicy" not in queues[queue_id].get("Properties", {}):
             findings.append(f"{queue_id}: no RedrivePolicy (dead-letter queue)")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from mips.reference import ReferenceData, load_reference
 from mips.rules import YearRules, rules_for
 

@@ -1,4 +1,5 @@
-"""eligibility function: evaluate eligibility and special statuses, list the reporting options and fan out one message per (option, category).
+"""eligibility function: eligibility, special statuses and reporting options; one message per
+(option, category).
 
 Thin handler: SQS batch -> one pipeline message per record -> :mod:`mips.pipeline.steps` (domain calls and
 persistence) with partial batch responses, so only failed records are retried (and after maxReceiveCount
@@ -15,7 +16,6 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from mips.pipeline.steps import Pipeline, handle_step_record
 
 STEP = "eligibility"

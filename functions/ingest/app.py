@@ -1,4 +1,5 @@
-"""ingest function: validate an intake file from S3, reject it or register it as the entity's newest input version and fan out to eligibility.
+"""ingest function: validate an intake file from S3; reject it, or register it as the entity's newest
+input version and fan out to eligibility.
 
 Thin handler: SQS batch -> one pipeline message per record -> :mod:`mips.pipeline.steps` (domain calls and
 persistence) with partial batch responses, so only failed records are retried (and after maxReceiveCount
@@ -15,7 +16,6 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from mips.pipeline.events import s3_objects_from_body
 from mips.pipeline.steps import Pipeline, ingest_object
 
@@ -33,6 +33,7 @@ def record_handler(record: SQSRecord) -> None:
         objects = s3_objects_from_body(record.body)
         if not objects:
             logger.info("no created object in message (s3:TestEvent or other event)")
+            metrics.add_metric(name="EventsWithoutObject", unit=MetricUnit.Count, value=1)
         for obj in objects:
             outcome = ingest_object(pipeline, obj)
             logger.info(f"ingest: {outcome.status}", extra={"key": obj.key, "outcome": outcome.as_dict()})

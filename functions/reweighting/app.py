@@ -1,4 +1,4 @@
-"""reweighting function: reweight the categories of one reporting option once its four category results are in.
+"""reweighting function: reweight one reporting option's categories once its four results are in.
 
 Thin handler: SQS batch -> one pipeline message per record -> :mod:`mips.pipeline.steps` (domain calls and
 persistence) with partial batch responses, so only failed records are retried (and after maxReceiveCount
@@ -15,7 +15,6 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from mips.pipeline.steps import Pipeline, handle_step_record
 
 STEP = "reweighting"

@@ -82,10 +82,9 @@ def points_lost(result: ScoreResult) -> list[tuple[float, str]]:
             if n.get("value") is False
         ]
         if p.score == 0 and failed:
-            for n in failed:
-                out.append(
-                    (p.weight, f"PI requirement not met ({n['name']}): {_first_sentence(n['detail'])}")
-                )
+            names = ", ".join(n["name"] for n in failed)
+            first = _first_sentence(failed[0]["detail"])
+            out.append((p.weight, f"PI scored 0: requirement(s) not met ({names}) - first: {first}"))
         for n in _walk(pnode):
             base = _num(n.get("metadata", {}).get("basePoints"))
             v = _num(n.get("value"))
@@ -151,7 +150,9 @@ def render_text(result: ScoreResult, top: int = 5) -> str:
     lines.append(f"Complex patient bonus: {r.complex_patient_bonus:.4f}")
     lines.append(f"Final score:           {r.final_score:.4f}   ({r.explanation.get('detail', '')})")
     pa = r.payment_adjustment
-    pnode = next((p for p in r.explanation.get("parts", []) if p.get("name") == "paymentAdjustment"), {})
+    pnode: dict[str, Any] = next(
+        (p for p in r.explanation.get("parts", []) if p.get("name") == "paymentAdjustment"), {}
+    )
     lines.append(f"Payment adjustment {pa.payment_year}: {pa.percent:+.4f}% ({pa.direction})")
     if pnode.get("detail"):
         lines.append(f"                   {pnode['detail']}")

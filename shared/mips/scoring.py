@@ -38,7 +38,7 @@ class ScoringContext(BaseModel):
 
     @property
     def ia_special_status(self) -> bool:
-        """Small practice, rural, HPSA or non-patient-facing: IA points doubled in traditional MIPS (spec 5.1)."""
+        """Small practice, rural, HPSA or non-patient-facing: IA points doubled in traditional MIPS (5.1)."""
         return self.small_practice or self.rural or self.hpsa or self.non_patient_facing
 
 

@@ -154,7 +154,14 @@ def _validate_submission(doc: Mapping[str, Any], ref: ReferenceData) -> tuple[An
     parsed, problems = _structural(Submission, inner, base)
     errs: list[Problem] = []
     check_entity_key(inner, base, ref.year, lambda p, m: errs.append(Problem(path=p, message=m)))
-    return parsed, [*problems, *errs, *check_submission(inner, ref, _rules(ref), base)]
+    if inner.get("measurementSets") in (None, []):
+        errs.append(
+            Problem(
+                path=f"{base}.measurementSets",
+                message="no measurementSets: expected at least one measurement set (quality, ia or pi)",
+            )
+        )
+    return parsed, [*problems, *errs, *check_submission(inner, ref, _rules(ref), base, parsed)]
 
 
 def _validate_profile(doc: Mapping[str, Any], ref: ReferenceData) -> tuple[Any, list[Problem]]:

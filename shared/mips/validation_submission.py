@@ -23,6 +23,7 @@ from .models.submission import (
     NonProportionValue,
     ProportionValue,
     SingleRateValue,
+    Submission,
 )
 from .reference import Measure, ReferenceData
 from .rules import YearRules
@@ -118,7 +119,12 @@ class SubmissionChecker:
         return reference_views(self.ref).programs
 
     # -- entry point -----------------------------------------------------------------------------
-    def check(self, doc: Mapping[str, Any]) -> None:
+    def check(self, doc: Mapping[str, Any], parsed: Submission | None = None) -> None:
+        """Check the parsed submission, or (when it did not parse) every set and measurement that does."""
+        if parsed is not None:
+            for i, s in enumerate(parsed.measurement_sets):
+                self.check_parsed_set(f"{self.base}.measurementSets[{i}]", s, list(enumerate(s.measurements)))
+            return
         sets = doc.get("measurementSets")
         if not isinstance(sets, list):
             return  # absent or mistyped: pydantic reports it
@@ -132,6 +138,11 @@ class SubmissionChecker:
             header = MeasurementSet.model_validate({**raw, "measurements": []})
         except ValidationError:
             return  # structural errors already reported by the whole-document parse
+        self.check_parsed_set(path, header, self.parsed_measurements(raw.get("measurements")))
+
+    def check_parsed_set(
+        self, path: str, header: MeasurementSet, measurements: list[tuple[int, Measurement]]
+    ) -> None:
         category_ok = self.check_category(path, header)
         method_ok = self.check_method(path, header)
         program_ok = self.check_program(path, header)
@@ -142,7 +153,6 @@ class SubmissionChecker:
                 "no cehrtId: the Promoting Interoperability category needs the CMS EHR certification ID "
                 "(spec 6.1 gate 8), otherwise it scores 0",
             )
-        measurements = self.parsed_measurements(raw.get("measurements"))
         seen: dict[str, int] = {}
         for j, m in measurements:
             mpath = f"{path}.measurements[{j}]"
@@ -472,9 +482,16 @@ def describe_value(v: Any) -> str:
 
 
 def check_submission(
-    doc: Mapping[str, Any], ref: ReferenceData, rules: YearRules | None, base: str = "$"
+    doc: Mapping[str, Any],
+    ref: ReferenceData,
+    rules: YearRules | None,
+    base: str = "$",
+    parsed: Submission | None = None,
 ) -> list[Problem]:
-    """Every reference-data problem of the raw submission object ``doc`` (at JSON path ``base``)."""
+    """Every reference-data problem of the raw submission object ``doc`` (at JSON path ``base``).
+
+    ``parsed`` is ``doc`` already parsed, when it parsed: it saves parsing each set again.
+    """
     checker = SubmissionChecker(ref=ref, rules=rules, base=base)
-    checker.check(doc)
+    checker.check(doc, parsed)
     return checker.problems

@@ -49,6 +49,7 @@ def test_contract_examples_match_expected_summary(capsys, samples_dir, example):
 
 def test_json_output_is_exactly_the_contract_document(capsys, samples_dir):
     code, out, _ = run(capsys, *contract_args(samples_dir, "e2-small-practice-pi-reweighted"), "--json")
+    assert code == 0
     doc = json.loads(out)
     assert set(doc) == {
         "performanceYear",
@@ -187,3 +188,48 @@ def test_profile_for_another_entity_exits_1(capsys, samples_dir, tmp_path):
     p.write_text(json.dumps(prof))
     code, _, err = run(capsys, str(d / "submission.json"), "--profile", str(p))
     assert code == 1 and "do not match" in err and "profile" in err
+
+
+def test_text_report_names_failed_pi_requirements_once(capsys, samples_dir, tmp_path):
+    """spec 6.1: no CEHRT ID -> PI 0; the report gives one entry worth the PI weight (25 points)."""
+    d = samples_dir / "contract" / "e1-standard-individual"
+    sub = json.loads((d / "submission.json").read_text())
+    for ms in sub["measurementSets"]:
+        ms.pop("cehrtId", None)
+    path = tmp_path / "submission.json"
+    path.write_text(json.dumps(sub))
+    code, out, _ = run(
+        capsys, str(path), "--profile", str(d / "profile.json"), "--cms-data", str(d / "cms-data.json")
+    )
+    assert code == 0
+    assert out.count("PI scored 0: requirement(s) not met (cehrtId") == 1
+    assert "25.0000  PI scored 0" in out
+    # 0.30 x 66.5968 + 0.30 x 72.9515 + 0.15 x 100 + 0.25 x 0 = 56.8645
+    assert "Final score:           56.8645" in out
+
+
+def test_unknown_2024_measure_id_is_refused_by_validation(capsys, tmp_path):
+    """An IA id that is not in the 2024 inventory: exit 1 naming the JSON path (mips.validation checks)."""
+    bad = tmp_path / "s.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "performanceYear": 2024,
+                "entityType": "individual",
+                "taxpayerIdentificationNumber": "111222333",
+                "nationalProviderIdentifier": "1234567893",
+                "measurementSets": [
+                    {
+                        "category": "ia",
+                        "submissionMethod": "registry",
+                        "performanceStart": "2024-01-01",
+                        "performanceEnd": "2024-12-31",
+                        "measurements": [{"measureId": "IA_XYZ_99", "value": True}],
+                    }
+                ],
+            }
+        )
+    )
+    code, out, err = run(capsys, str(bad))
+    assert code == 1 and out == ""
+    assert "$.measurementSets[0].measurements[0].measureId" in err and "IA_XYZ_99" in err

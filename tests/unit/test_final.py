@@ -50,7 +50,8 @@ E1 = {
 
 
 def test_e1_weighted_sum(rules):
-    """spec 14 E1: 0.30x66.5968 + 0.30x72.9515 + 0.15x100 + 0.25x88 = 19.97904 + 21.88545 + 15 + 22 = 78.86449."""
+    """spec 14 E1: 0.30x66.5968 + 0.30x72.9515 + 0.15x100 + 0.25x88
+    = 19.97904 + 21.88545 + 15 + 22 = 78.86449."""
     fs = final_score(decision({"quality": 30, "cost": 30, "ia": 15, "pi": 25}), E1, 0.0, rules)
     assert fs.value == pytest.approx(78.86449, abs=1e-5)
     assert fs.contributions["quality"] == pytest.approx(19.97904, abs=1e-5)
@@ -65,7 +66,8 @@ def test_e2_small_practice_weights(rules):
 
 
 def test_cap_100_with_complex_patient_bonus(rules):
-    """spec 9.1: min(100, weighted + CPB): 0.30x95 + 0.30x98 + 0.15x100 + 0.25x100 = 97.9; + 5 = 102.9 -> 100."""
+    """spec 9.1: min(100, weighted + CPB):
+    0.30x95 + 0.30x98 + 0.15x100 + 0.25x100 = 28.5 + 29.4 + 15 + 25 = 97.9; + 5 = 102.9 -> 100."""
     results = {
         "quality": cat("quality", 95.0),
         "cost": cat("cost", 98.0),
@@ -150,7 +152,8 @@ def test_cpb_indicators_without_population_statistics_give_zero_with_message(rul
 
 
 def test_cpb_computed_when_population_configured(rules):
-    """spec 8.1: z_hcc = (2.1 - 1.5)/0.4 = 1.5; z_dual = max(0, (0.1 - 0.2)/0.1) = 0; (1.5 + 0) x 2.5 = 3.75."""
+    """spec 8.1: z_hcc = (2.1 - 1.5)/0.4 = 1.5; z_dual = max(0, (0.1 - 0.2)/0.1) = 0;
+    (1.5 + 0) x 2.5 = 3.75."""
     pop = CpbPopulation(hcc_median=1.5, hcc_sd=0.4, dual_median=0.2, dual_sd=0.1)
     r = dataclasses.replace(rules, bonus=dataclasses.replace(rules.bonus, cpb_population_individual=pop))
     b = complex_patient_bonus(

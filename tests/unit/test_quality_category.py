@@ -4,23 +4,27 @@ Expected numbers are computed by hand from the benchmark rows quoted in spec 14;
 each docstring/comment. Measure points used repeatedly (spec 14 E1):
 236 eCQM 70% = 6 + 1.02/3.02; 001 eCQM 25% = 7 + 4.05/4.80; 112 eCQM 60% = 6 + 0.21/5.85;
 134 eCQM 50% = 6 + 7.31/11.25; 130 MIPS CQM 100% = 10 capped 7; 226 MIPS CQM 90% = 6 + 0.71/7.81.
+Each measure's points are rounded to 4 dp before they are summed, as CMS does (spec 0.3, CMS sample
+scoring-example-output-quality.json; rule ``measure_points_decimals``); category scores are then
+(sum of 4-dp points + bonus) / denominator x 100, not rounded further.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from mips.categories.quality import score_quality
 from mips.models.cms_data import CmsData
-from mips.models.submission import MeasurementSet
+from mips.models.submission import MeasurementSet, Submission
 from mips.scoring import ScoringContext
 
-P236 = 6 + 1.02 / 3.02
-P001 = 7 + 4.05 / 4.80
-P112 = 6 + 0.21 / 5.85
-P134 = 6 + 7.31 / 11.25
-P226 = 6 + 0.71 / 7.81
+P236 = round(6 + 1.02 / 3.02, 4)  # 6.3377
+P001 = round(7 + 4.05 / 4.80, 4)  # 7.8438
+P112 = round(6 + 0.21 / 5.85, 4)  # 6.0359
+P134 = round(6 + 7.31 / 11.25, 4)  # 6.6498
+P226 = round(6 + 0.71 / 7.81, 4)  # 6.0909
 E1_POINTS = P236 + P001 + P112 + P134 + 7.0 + P226  # 39.9581
 
 
@@ -104,6 +108,36 @@ def test_given_e2_small_practice_when_scored_then_quality_69_9302(ref, rules):
     assert r.metadata["achievementPercent"] == pytest.approx(
         (P236 + P001 + P112 + P134 + P226 + 3) / 60 * 100
     )
+
+
+def test_given_cms_sample_when_summing_then_measure_points_rounded_to_4dp_first(ref, rules, samples_dir):
+    """Spec 0.3: CMS carries measure points to 4 dp, and its sum uses them: the CMS sample
+    scoring-example-output-quality.json has unroundedScoreValue 34.93083333 = (3 + 8.9585 + 3 + 6)/60
+    (110's 8.9585 already 4 dp). Spec 14 E2 (contract sample e2-small-practice-pi-reweighted) likewise:
+    (6.3377 + 7.8438 + 6.0359 + 6.6498 + 6.0909 + 3 + 6)/60 = 41.9581/60 = 69.930166..%;
+    unrounded measure points would give 41.958082/60 = 69.930137..%."""
+    cms_out = json.loads((samples_dir / "qpp-json" / "scoring-example-output-quality.json").read_text())
+    cms_set = cms_out["parts"][0]["original"]["parts"][0]
+    assert [p["value"] for p in cms_set["parts"]] == [3, 8.9585, 3]
+    assert cms_out["parts"][0]["original"]["metadata"]["unroundedScoreValue"] == pytest.approx(
+        (3 + 8.9585 + 3 + 6) / 60 * 100, abs=1e-9
+    )
+
+    sub = Submission.model_validate_json(
+        (samples_dir / "contract" / "e2-small-practice-pi-reweighted" / "submission.json").read_text()
+    )
+    sets = [ms for ms in sub.measurement_sets if ms.category == "quality"]
+    r = run(ref, rules, sets, ScoringContext(small_practice=True))
+    assert r.points == pytest.approx(41.9581, abs=1e-9) and r.max_points == 60
+    assert r.score == pytest.approx(41.9581 / 60 * 100, abs=1e-9)
+    assert [r.explanation.find(m).value for m in ("236", "001", "112", "134", "226", "047")] == [
+        6.3377,
+        7.8438,
+        6.0359,
+        6.6498,
+        6.0909,
+        3.0,
+    ]
 
 
 def test_given_e8_dc_failure_when_scored_then_56_4453_or_71_4453_small(ref, rules):
@@ -284,8 +318,8 @@ def test_given_only_unknown_measure_when_scored_then_message_and_no_bonus(ref, r
 
 # --- spec 4.12: improvement -----------------------------------------------------------------------
 def test_given_prior_50_when_improved_then_added_after_division(ref, rules):
-    """Spec 4.12 (UNCONFIRMED formula): achievement 66.5968, prior 50: (66.5968 - 50)/50 x 10 = 3.3194;
-    score = 66.5968 + 3.3194 = 69.9162."""
+    """Spec 4.12 (UNCONFIRMED formula): achievement 39.9581/60 = 66.5968, prior 50:
+    (66.5968 - 50)/50 x 10 = 3.3194; score = 66.5968 + 3.3194 = 69.9162."""
     r = run(ref, rules, e1_sets(), ScoringContext(prior_year_quality_achievement_percent=50.0))
     ach = E1_POINTS / 60 * 100
     assert r.metadata["improvementPercent"] == pytest.approx((ach - 50) / 50 * 10)

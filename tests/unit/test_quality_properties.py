@@ -55,7 +55,8 @@ def test_points_are_monotone_in_the_rate(row, a, b):
     small=st.booleans(),
 )
 def test_scored_measure_meeting_dc_and_case_minimum_earns_1_to_10(row, met, not_met, small):
-    """Spec 4.6: DC met, case minimum met, benchmarked -> points in [1, 10] (<= 7 if topped out)."""
+    """Spec 4.6: DC met, case minimum met, benchmarked -> points in [1, 10] (<= 7 if topped out),
+    carried to 4 dp as CMS does (spec 0.3)."""
     if met + not_met < 20:
         met += 20
     mid, method = row
@@ -82,6 +83,7 @@ def test_scored_measure_meeting_dc_and_case_minimum_earns_1_to_10(row, met, not_
         assert method == "claims" and not small
         return
     assert 1.0 <= s.points <= 10.0
+    assert s.points == round(s.points, 4)
     if REF.benchmarks[row].is_topped_out_by_program:
         assert s.points <= 7.0 or s.node.metadata.get("newMeasureFloorApplied") is not None
 

@@ -1,4 +1,4 @@
-"""Every year-dependent value carries a citation; UNCONFIRMED ones are listed (DEVELOPERS.md, spec 0.1, 15)."""
+"""Every year-dependent value carries a citation; UNCONFIRMED ones are listed (spec 0.1, 15)."""
 
 from __future__ import annotations
 

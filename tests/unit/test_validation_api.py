@@ -236,3 +236,9 @@ def test_given_a_report_when_serialised_then_doc_has_valid_flag_and_problems(ref
     doc = validate_path(f, ref).to_doc()
     assert doc["file"] == str(f) and doc["kind"] == "profile" and doc["valid"] is False
     assert doc["problems"][0]["path"] == "$.practiceSize" and doc["problems"][0]["severity"] == "error"
+
+
+def test_given_a_profile_dropped_as_a_submission_when_validated_then_no_measurement_sets_error(ref):
+    report = validate_document(profile(), ref, kind="submission")
+    assert [p.path for p in report.errors] == ["$.measurementSets"]
+    assert "expected at least one measurement set" in report.errors[0].message

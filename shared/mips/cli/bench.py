@@ -1,16 +1,53 @@
-"""``mips bench`` (not built yet: its issue replaces this module)."""
+"""``mips bench``: reference-data cold load, validation and scoring throughput (see :mod:`mips.bench`)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+
+from ..reference import ReferenceDataError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("bench", help="(not built yet)")
+    p = sub.add_parser(
+        "bench",
+        help="measure reference-data load time and validation/scoring throughput",
+        description=(
+            "Benchmarks measured in one run: cold reference-data load (fresh interpreters), validation "
+            "throughput against parse-only, and scoring throughput, with ratios between them."
+        ),
+    )
+    p.add_argument("--quick", action="store_true", help="a fast smoke run (few files, one pass)")
+    p.add_argument(
+        "-n", "--count", type=int, default=None, help="generated submissions (default 500; quick 40)"
+    )
+    p.add_argument(
+        "--repeat", type=int, default=None, help="passes per stage, best kept (default 3; quick 1)"
+    )
+    p.add_argument("--load-runs", type=int, default=None, help="cold-load interpreters (default 5; quick 1)")
+    p.add_argument("--year", type=int, default=2024, help="performance year (default 2024)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("mips bench: not built yet", file=sys.stderr)
-    return 2
+    from .. import bench  # imported here: the engine and generators are not needed by other commands
+
+    quick = args.quick
+    count = args.count if args.count is not None else (40 if quick else 500)
+    repeat = args.repeat if args.repeat is not None else (1 if quick else 3)
+    load_runs = args.load_runs if args.load_runs is not None else (1 if quick else 5)
+    if min(count, repeat, load_runs) < 1:
+        print("mips bench: --count, --repeat and --load-runs must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        report = bench.run(count=count, repeat=repeat, load_runs=load_runs, year=args.year)
+    except ReferenceDataError as exc:
+        print(f"mips bench: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.to_doc(), indent=2))
+    else:
+        print(report.render())
+    return 0

@@ -94,18 +94,22 @@ def _load(path: str, model: type[M], kind: str) -> M:
         raise InputError(path, _hint(doc, kind) + problems_from_validation_error(exc)) from exc
 
 
-def _external_validation(path: str) -> list[Problem]:
-    """Problems reported by ``mips.validation.validate_path`` when that module exists (issue: validate)."""
+def _validation_problems(files: list[tuple[str, str]], ref: Any) -> list[InputError]:
+    """Reference-data checks of ``mips.validation`` (unknown measure ids, dates outside the year, ...)
+    when that module is installed; ``files`` is ``[(path, kind)]``. Warnings are printed, not fatal."""
     try:
         validate_path = importlib.import_module("mips.validation").validate_path
     except (ImportError, AttributeError):
         return []
-    try:
-        out = validate_path(Path(path))
-    except Exception:  # a validator failure must not hide our own, precise parse errors
-        return []
-    found = out if isinstance(out, list) else getattr(out, "problems", [])
-    return [p for p in found if isinstance(p, Problem) and p.severity == "error"]
+    failed: list[InputError] = []
+    for path, kind in files:
+        report = validate_path(Path(path), ref, kind=kind)
+        for warning in getattr(report, "warnings", []):
+            print(f"{path}: {warning.path}: warning: {warning.message}", file=sys.stderr)
+        errors = list(getattr(report, "errors", []))
+        if errors:
+            failed.append(InputError(path, errors))
+    return failed
 
 
 def _print_problems(err: InputError) -> None:
@@ -120,9 +124,6 @@ def run(args: argparse.Namespace) -> int:
     from ..rules import UnsupportedPerformanceYear, rules_for
 
     try:
-        extra = _external_validation(args.submission) if Path(args.submission).is_file() else []
-        if extra:
-            raise InputError(args.submission, extra)
         submission = _load(args.submission, Submission, "submission")
         profile = _load(args.profile, Profile, "profile") if args.profile else None
         cms_data = _load(args.cms_data, CmsData, "CMS data") if args.cms_data else None
@@ -144,6 +145,12 @@ def run(args: argparse.Namespace) -> int:
         ref = load_reference(year)
     except ReferenceDataError as exc:
         print(f"reference data for {year} unavailable: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    given = [(args.submission, "submission"), (args.profile, "profile"), (args.cms_data, "cmsData")]
+    invalid = _validation_problems([(f, k) for f, k in given if f], ref)
+    if invalid:
+        for bad in invalid:
+            _print_problems(bad)
         return EXIT_INVALID
     try:
         result = score(submission, profile, cms_data, ref, rules)

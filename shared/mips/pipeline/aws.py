@@ -42,9 +42,8 @@ def client(service: str) -> Any:
             from botocore.config import Config
 
             cfg = Config(retries={"mode": "standard", "max_attempts": 5})
-            found = boto3.session.Session().client(
-                service, region_name=region, endpoint_url=endpoint, config=cfg
-            )
+            session: Any = boto3.session.Session()
+            found = session.client(service, region_name=region, endpoint_url=endpoint, config=cfg)
             _clients[key] = found
         return found
 

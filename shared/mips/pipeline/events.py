@@ -27,7 +27,11 @@ InputKind = Literal["submission", "profile", "cmsData"]
 Step = Literal["eligibility", "quality", "ia", "pi", "cost", "reweighting", "aggregator"]
 
 #: intake prefix -> input kind (contract 4)
-PREFIX_KINDS: dict[str, InputKind] = {"submissions/": "submission", "profiles/": "profile", "cms-data/": "cmsData"}
+PREFIX_KINDS: dict[str, InputKind] = {
+    "submissions/": "submission",
+    "profiles/": "profile",
+    "cms-data/": "cmsData",
+}
 KIND_PREFIXES: dict[str, str] = {v: k for k, v in PREFIX_KINDS.items()}
 MESSAGE_SCHEMA = "mips.pipeline/1"
 

@@ -70,6 +70,7 @@ class Stack:
     functions: dict[str, FunctionSpec] = field(default_factory=dict)
     mappings: list[MappingSpec] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def queue_by_arn(self, arn: str) -> QueueInfo | None:
         return next((q for q in self.queues.values() if q.arn == arn), None)
@@ -99,7 +100,9 @@ class Provisioner:
         parameters: dict[str, Any] | None = None,
         region: str = "us-east-1",
         project_root: Path = PROJECT_ROOT,
+        emulator: bool = False,
     ) -> None:
+        self.emulator = emulator
         self.cfn, self.resources = cfn, cfn["Resources"]
         self.code = code_locations(sam)
         self.root = project_root
@@ -168,21 +171,33 @@ class Provisioner:
         p = self.resolver.resolve(props)
         name = p.get("QueueName") or self._physical(logical_id)
         attrs: dict[str, str] = {}
-        for key in ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds", "ReceiveMessageWaitTimeSeconds",
-                    "MaximumMessageSize", "SqsManagedSseEnabled", "KmsMasterKeyId"):
+        for key in (
+            "VisibilityTimeout",
+            "MessageRetentionPeriod",
+            "DelaySeconds",
+            "ReceiveMessageWaitTimeSeconds",
+            "MaximumMessageSize",
+            "SqsManagedSseEnabled",
+            "KmsMasterKeyId",
+        ):
             if key in p:
                 attrs[key] = str(p[key]).lower() if isinstance(p[key], bool) else str(p[key])
         redrive = p.get("RedrivePolicy")
         if redrive:
             attrs["RedrivePolicy"] = json.dumps(
-                {"deadLetterTargetArn": redrive["deadLetterTargetArn"],
-                 "maxReceiveCount": int(redrive["maxReceiveCount"])}
+                {
+                    "deadLetterTargetArn": redrive["deadLetterTargetArn"],
+                    "maxReceiveCount": int(redrive["maxReceiveCount"]),
+                }
             )
         sqs = aws.sqs()
         url = sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         self.stack.queues[logical_id] = QueueInfo(
-            logical_id, name, url, arn,
+            logical_id,
+            name,
+            url,
+            arn,
             int(redrive["maxReceiveCount"]) if redrive else None,
             redrive["deadLetterTargetArn"] if redrive else None,
         )
@@ -191,7 +206,9 @@ class Provisioner:
     def _create_AWS_SQS_QueuePolicy(self, logical_id: str, props: dict[str, Any]) -> dict[str, Any]:
         p = self.resolver.resolve(props)
         for url in p["Queues"]:
-            aws.sqs().set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(p["PolicyDocument"])})
+            aws.sqs().set_queue_attributes(
+                QueueUrl=url, Attributes={"Policy": json.dumps(p["PolicyDocument"])}
+            )
         return {"Ref": self._physical(logical_id)}
 
     # -- DynamoDB ----------------------------------------------------------------------------------------
@@ -217,7 +234,8 @@ class Provisioner:
         if ttl and ttl.get("Enabled"):
             try:
                 ddb.update_time_to_live(
-                    TableName=name, TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True}
+                    TableName=name,
+                    TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
                 )
             except ClientError as exc:  # already enabled on a persistent endpoint
                 if not _ignore(exc, "ValidationException"):
@@ -249,8 +267,17 @@ class Provisioner:
         if "VersioningConfiguration" in p:
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=p["VersioningConfiguration"])
         enc = p.get("BucketEncryption", {}).get("ServerSideEncryptionConfiguration")
-        if enc:
-            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": enc})
+        if (
+            enc
+        ):  # CloudFormation says ServerSideEncryptionByDefault, the API ApplyServerSideEncryptionByDefault
+            rules = [
+                {
+                    "ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"],
+                    **({"BucketKeyEnabled": r["BucketKeyEnabled"]} if "BucketKeyEnabled" in r else {}),
+                }
+                for r in enc
+            ]
+            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
         if "PublicAccessBlockConfiguration" in p:
             s3.put_public_access_block(
                 Bucket=name, PublicAccessBlockConfiguration=p["PublicAccessBlockConfiguration"]
@@ -263,7 +290,9 @@ class Provisioner:
                 "QueueArn": q["Queue"],
                 "Events": [q["Event"]],
                 **(
-                    {"Filter": {"Key": {"FilterRules": q["Filter"]["S3Key"]["Rules"]}}} if "Filter" in q else {}
+                    {"Filter": {"Key": {"FilterRules": q["Filter"]["S3Key"]["Rules"]}}}
+                    if "Filter" in q
+                    else {}
                 ),
             }
             for q in notif.get("QueueConfigurations", [])
@@ -277,7 +306,17 @@ class Provisioner:
 
     def _create_AWS_S3_BucketPolicy(self, logical_id: str, props: dict[str, Any]) -> dict[str, Any]:
         p = self.resolver.resolve(props)
-        aws.s3().put_bucket_policy(Bucket=p["Bucket"], Policy=json.dumps(p["PolicyDocument"]))
+        policy = p["PolicyDocument"]
+        if self.emulator:
+            # moto evaluates a bucket policy's Deny without the request context (aws:SecureTransport is
+            # unknown, so the TLS-only statement would deny every request) and a plain-http local endpoint
+            # can never satisfy it: on emulators, skip the TLS-only statements.
+            kept = [st for st in policy.get("Statement", []) if "aws:SecureTransport" not in json.dumps(st)]
+            if len(kept) != len(policy.get("Statement", [])):
+                self.stack.notes.append(f"{logical_id}: TLS-only statement not applied on the emulator")
+            policy = {**policy, "Statement": kept}
+        if policy.get("Statement"):
+            aws.s3().put_bucket_policy(Bucket=p["Bucket"], Policy=json.dumps(policy))
         return {"Ref": self._physical(logical_id)}
 
     # -- Lambda (read, not created) ------------------------------------------------------------------------
@@ -305,7 +344,9 @@ class Provisioner:
         fn = props["FunctionName"]
         fn_id = fn.get("Ref") if isinstance(fn, dict) else None
         if queue_id is None or fn_id is None:
-            raise TemplateError(f"{logical_id}: only queue -> function mappings of this template are supported")
+            raise TemplateError(
+                f"{logical_id}: only queue -> function mappings of this template are supported"
+            )
         self.ensure(queue_id)
         self.ensure(fn_id)
         self.stack.mappings.append(
@@ -314,7 +355,8 @@ class Provisioner:
                 function=fn_id,
                 queue=queue_id,
                 batch_size=int(self.resolver.resolve(props.get("BatchSize", 10))),
-                report_batch_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
+                report_batch_item_failures="ReportBatchItemFailures"
+                in (props.get("FunctionResponseTypes") or []),
             )
         )
         return {"Ref": logical_id}

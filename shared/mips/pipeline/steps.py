@@ -236,7 +236,11 @@ def eligibility(p: Pipeline, msg: StepMessage) -> Outcome:
         for i, option in enumerate(engine.reporting_options(inputs.submission)):
             ctx = engine.build_context(key, option, inputs.submission, evaluation, inputs.profile)
             options.append(
-                {"id": option_id(i, option), "spec": option.model_dump(), "context": ctx.model_dump(mode="json")}
+                {
+                    "id": option_id(i, option),
+                    "spec": option.model_dump(),
+                    "context": ctx.model_dump(mode="json"),
+                }
             )
         body = json.dumps({"evaluation": evaluation.model_dump(mode="json"), "options": options})
         p.store.put_version_item(key, msg.version, "EVAL", body)
@@ -278,8 +282,13 @@ def category(p: Pipeline, msg: StepMessage) -> Outcome:
             p.send(msg.for_step("reweighting", category=None))
         return Outcome(
             "scored",
-            {"entity": key.masked(), "version": msg.version, "option": oid, "score": result.score,
-             "optionComplete": complete},
+            {
+                "entity": key.masked(),
+                "version": msg.version,
+                "option": oid,
+                "score": result.score,
+                "optionComplete": complete,
+            },
         )
 
     return p.once(cat, msg.business_id(), work)
@@ -316,8 +325,13 @@ def reweighting(p: Pipeline, msg: StepMessage) -> Outcome:
             p.send(msg.for_step("aggregator", option=None, category=None))
         return Outcome(
             "reweighted",
-            {"entity": key.masked(), "version": msg.version, "option": oid, "weights": decision.weights,
-             "allOptionsDone": complete},
+            {
+                "entity": key.masked(),
+                "version": msg.version,
+                "option": oid,
+                "weights": decision.weights,
+                "allOptionsDone": complete,
+            },
         )
 
     return p.once("reweighting", msg.business_id(), work)
@@ -344,7 +358,15 @@ def aggregate(p: Pipeline, msg: StepMessage) -> Outcome:
             decision = engine.WeightDecision.model_validate_json(body)
             scored.append(
                 engine.finalize_option(
-                    key, ctx, results, decision, ev.evaluation, inputs.profile, inputs.cms_data, ref, rules,
+                    key,
+                    ctx,
+                    results,
+                    decision,
+                    ev.evaluation,
+                    inputs.profile,
+                    inputs.cms_data,
+                    ref,
+                    rules,
                     status,
                 )
             )
@@ -353,8 +375,13 @@ def aggregate(p: Pipeline, msg: StepMessage) -> Outcome:
         published = publish_result_file(p.store, p.bucket, key)
         return Outcome(
             "scored" if written else "older-than-stored",
-            {"entity": key.masked(), "version": msg.version, "finalScore": doc["finalScore"],
-             "resultStatus": doc["status"], "publishedVersion": published},
+            {
+                "entity": key.masked(),
+                "version": msg.version,
+                "finalScore": doc["finalScore"],
+                "resultStatus": doc["status"],
+                "publishedVersion": published,
+            },
         )
 
     return p.once("aggregator", msg.business_id(), work)

@@ -99,9 +99,7 @@ class EntityStore:
         self.table = table or os.environ["ENTITY_TABLE"]
 
     # -- inputs and versions -------------------------------------------------------------------------
-    def register_input(
-        self, key: EntityKey, kind: str, ref: InputRef, last_modified_ms: int
-    ) -> Registration:
+    def register_input(self, key: EntityKey, kind: str, ref: InputRef, last_modified_ms: int) -> Registration:
         """Record ``ref`` as the entity's current ``kind`` input and bump the version, atomically.
 
         The update only happens when the content differs from the current input of that kind and the
@@ -202,7 +200,7 @@ class EntityStore:
                 ":m": {"SS": [member]},
                 ":exp": {"N": str(int(time.time()) + _retention_seconds())},
             },
-            ReturnValues="UPDATED_NEW",
+            ReturnValues="ALL_NEW",  # UPDATED_NEW may omit a set that an ADD of a present member left as is
         )
         return set(resp["Attributes"][set_name]["SS"])
 

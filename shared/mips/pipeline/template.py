@@ -55,7 +55,7 @@ def load_sam(path: Path | str = DEFAULT_TEMPLATE) -> dict[str, Any]:
     """Parse the SAM template (YAML with CloudFormation short tags)."""
     try:
         with Path(path).open(encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+            data = yaml.load(fh, Loader=_CfnLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise TemplateError(f"cannot read {path}: {exc}") from exc
     if not isinstance(data, dict) or "Resources" not in data:
@@ -75,7 +75,9 @@ def code_locations(sam: Mapping[str, Any]) -> dict[str, str]:
 
 
 def translate(
-    path: Path | str = DEFAULT_TEMPLATE, region: str = "us-east-1", parameters: Mapping[str, Any] | None = None
+    path: Path | str = DEFAULT_TEMPLATE,
+    region: str = "us-east-1",
+    parameters: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Translate the SAM template to CloudFormation offline (aws-sam-translator, no AWS calls)."""
     import boto3
@@ -160,7 +162,7 @@ class Resolver:
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (fn, arg), = value.items()
+            ((fn, arg),) = value.items()
             if fn == "Ref":
                 return self._ref(arg)
             if fn == "Fn::GetAtt":

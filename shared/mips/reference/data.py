@@ -76,7 +76,9 @@ _AVERAGES = TypeAdapter(list[CostNationalAverage])
 _EXCLUSIONS = TypeAdapter(list[BenchmarkExclusion])
 
 
-def load_directory(year: int, directory: Path, version: str = "unknown", origin: str = "dir") -> ReferenceData:
+def load_directory(
+    year: int, directory: Path, version: str = "unknown", origin: str = "dir"
+) -> ReferenceData:
     def read(name: str) -> bytes:
         return (directory / name).read_bytes()
 
@@ -100,6 +102,6 @@ def load_directory(year: int, directory: Path, version: str = "unknown", origin:
 
 @lru_cache(maxsize=8)
 def load_reference(year: int = 2024) -> ReferenceData:
-    """The reference data for ``year``, resolved (see :mod:`mips.reference.resolve`) and cached per process."""
+    """The reference data for ``year``, resolved (see :mod:`mips.reference.resolve`), cached per process."""
     where: ResolvedReference = resolve(year)
     return load_directory(year, where.directory, version=where.version, origin=where.origin)

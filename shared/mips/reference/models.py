@@ -48,8 +48,9 @@ class Measure(_RefModel):
     substitutes: tuple[str, ...] = ()
     exclusion: tuple[str, ...] = ()
 
-    @field_validator("exclusion", "substitutes", "submission_methods", "allowed_programs", "measure_sets",
-                     mode="before")
+    @field_validator(
+        "exclusion", "substitutes", "submission_methods", "allowed_programs", "measure_sets", mode="before"
+    )
     @classmethod
     def _none_to_empty(cls, v: Any) -> Any:
         return () if v is None else v
@@ -61,7 +62,7 @@ class Measure(_RefModel):
 
     @property
     def is_outcome(self) -> bool:
-        """Outcome for the quality requirement: outcome, intermediate outcome, PRO (spec 4.1, UNCONFIRMED #14)."""
+        """Outcome for the quality requirement: outcome, intermediate outcome, PRO (spec 4.1, UNCONFIRMED)."""
         return self.measure_type in {"outcome", "intermediateOutcome", "patientReportedOutcome"}
 
 

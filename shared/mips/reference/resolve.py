@@ -122,7 +122,7 @@ def download_year(year: int, target: Path, base_url: str | None = None) -> None:
             continue
         url = base + meta["upstreamPath"]
         try:
-            with urllib.request.urlopen(url, timeout=60) as resp:  # noqa: S310 - pinned https URL or test override
+            with urllib.request.urlopen(url, timeout=60) as resp:
                 payload = resp.read()
         except OSError as exc:
             if local_name in OPTIONAL_FILES:
@@ -158,9 +158,7 @@ def resolve(year: int) -> ResolvedReference:
             return ResolvedReference(year, directory, "shared", version_of(directory, year))
     directory = cache_root() / str(year)
     pinned = _year_manifest(year)
-    if _complete(directory) and all(
-        sha256_of(directory / n) == pinned[n]["sha256"] for n in REQUIRED_FILES
-    ):
+    if _complete(directory) and all(sha256_of(directory / n) == pinned[n]["sha256"] for n in REQUIRED_FILES):
         return ResolvedReference(year, directory, "cache", version_of(directory, year))
     download_year(year, directory)
     return ResolvedReference(year, directory, "download", version_of(directory, year))

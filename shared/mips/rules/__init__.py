@@ -37,8 +37,13 @@ class YearRules:
 
     def rule_sets(self) -> dict[str, RuleSet]:
         return {
-            "quality": self.quality, "ia": self.ia, "pi": self.pi, "cost": self.cost,
-            "eligibility": self.eligibility, "weights": self.weights, "payment": self.payment,
+            "quality": self.quality,
+            "ia": self.ia,
+            "pi": self.pi,
+            "cost": self.cost,
+            "eligibility": self.eligibility,
+            "weights": self.weights,
+            "payment": self.payment,
             "bonus": self.bonus,
         }
 

@@ -1,0 +1,264 @@
+"""Benchmarks (``make bench`` / ``mips bench``): reference-data load, validation and scoring throughput.
+
+Performance targets live here, never in timed unit tests (developers' guide). Figures are measured in
+one run on the same generated inputs and reported with ratios between stages (validation vs parse-only,
+scoring vs validation) so that they compare across machines better than absolute numbers do.
+
+* Reference-data load is measured cold: a fresh interpreter per run (a Lambda cold start), import and
+  load timed separately; issue 2 asks for "well under a second".
+* Validation throughput: N submissions generated from the example files with varied counts, each as
+  JSON bytes, through ``json.loads`` only, pydantic parse only (``Submission.model_validate_json``) and the
+  full :func:`mips.validation.validate_document`.
+* Scoring throughput (when :mod:`mips.engine` is importable): ``score(submission, profile, cms_data, ref)``
+  on the parsed models of the same N entities.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .models import CmsData, Profile, Submission
+from .reference import ReferenceData, load_reference
+from .validation import validate_document
+
+EXAMPLES_DIR = Path(__file__).with_name("examples")
+
+#: Issue 2: "loading a year takes well under a second" (the cold-start budget compared against).
+LOAD_BUDGET_SECONDS = 1.0
+
+_COLD_LOAD_SCRIPT = """
+import json, sys, time
+t0 = time.perf_counter()
+from mips.reference import load_reference
+t1 = time.perf_counter()
+ref = load_reference(int(sys.argv[1]))
+t2 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "load": t2 - t1, "measures": len(ref.measures), "version": ref.version}))
+"""
+
+
+@dataclass
+class Figure:
+    """One measured figure: ``value`` in ``unit`` (seconds, ms, files/s or a ratio)."""
+
+    name: str
+    value: float
+    unit: str
+    detail: str = ""
+
+
+@dataclass
+class BenchReport:
+    figures: list[Figure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, name: str, value: float, unit: str, detail: str = "") -> None:
+        self.figures.append(Figure(name, value, unit, detail))
+
+    def get(self, name: str) -> Figure | None:
+        return next((f for f in self.figures if f.name == name), None)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"figures": [asdict(f) for f in self.figures], "notes": list(self.notes)}
+
+    def render(self) -> str:
+        width = max((len(f.name) for f in self.figures), default=10)
+        lines = [
+            f"{f.name:<{width}}  {_fmt(f.value):>10} {f.unit:<10} {f.detail}".rstrip() for f in self.figures
+        ]
+        return "\n".join([*lines, *(f"note: {n}" for n in self.notes)])
+
+
+def _fmt(v: float) -> str:
+    if v >= 100:
+        return f"{v:,.0f}"
+    if v >= 1:
+        return f"{v:.2f}"
+    return f"{v:.4f}"
+
+
+# -- reference data, cold ----------------------------------------------------------------------------
+def cold_reference_load(year: int = 2024, runs: int = 3) -> list[dict[str, Any]]:
+    """Import + load the reference data in ``runs`` fresh interpreters; one dict of timings per run."""
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[1])  # shared/, so the package imports without install
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
+    out = []
+    for _ in range(runs):
+        proc = subprocess.run(
+            [sys.executable, "-c", _COLD_LOAD_SCRIPT, str(year)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=True,
+        )
+        out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return out
+
+
+# -- generated inputs ----------------------------------------------------------------------------------
+@dataclass
+class Entity:
+    """One generated entity: its submission as JSON bytes, and the profile and CMS data it is scored with."""
+
+    submission_json: bytes
+    profile: Profile | None
+    cms_data: CmsData | None
+
+
+ExampleEntity = tuple[dict[str, Any], Profile | None, CmsData | None]
+
+
+def example_entities(directory: Path = EXAMPLES_DIR) -> list[ExampleEntity]:
+    """The complete example entities (submission dict, profile, CMS data); the bad example is skipped."""
+    out: list[ExampleEntity] = []
+    for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
+        files = {name: folder / name for name in ("submission.json", "profile.json", "cms-data.json")}
+        if not all(f.is_file() for f in files.values()):
+            continue
+        out.append(
+            (
+                json.loads(files["submission.json"].read_text()),
+                Profile.model_validate_json(files["profile.json"].read_bytes()),
+                CmsData.model_validate_json(files["cms-data.json"].read_bytes()),
+            )
+        )
+    return out
+
+
+def _vary(value: Any, rng: random.Random) -> Any:
+    """Rescale a measurement's counts, keeping them consistent (so every generated file stays valid)."""
+    if isinstance(value, dict) and "strata" in value:
+        return {**value, "strata": [_vary(s, rng) for s in value["strata"]]}
+    if isinstance(value, dict) and "performanceMet" in value:
+        scale = rng.uniform(0.5, 3.0)
+        v = dict(value)
+        for k in (
+            "performanceMet",
+            "performanceNotMet",
+            "eligiblePopulationExclusion",
+            "eligiblePopulationException",
+        ):
+            v[k] = int((value.get(k) or 0) * scale)
+        parts = v["performanceMet"] + v["performanceNotMet"] + v["eligiblePopulationExclusion"]
+        v["eligiblePopulation"] = parts + v["eligiblePopulationException"] + rng.randint(0, 20)
+        return v
+    if isinstance(value, dict) and set(value) == {"numerator", "denominator"}:
+        den = max(1, int(value["denominator"] * rng.uniform(0.5, 3.0)))
+        return {"numerator": rng.randint(1, den), "denominator": den}
+    return value
+
+
+def generate_entities(n: int, seed: int = 2024) -> list[Entity]:
+    """``n`` submissions cycling over the examples, with counts varied by a seeded generator."""
+    rng = random.Random(seed)
+    bases = example_entities()
+    if not bases:
+        raise RuntimeError(f"no example entities in {EXAMPLES_DIR}")
+    out = []
+    for i in range(n):
+        doc, profile, cms = bases[i % len(bases)]
+        doc = copy.deepcopy(doc)
+        for mset in doc.get("measurementSets", []):
+            for m in mset.get("measurements", []):
+                m["value"] = _vary(m["value"], rng)
+        out.append(Entity(json.dumps(doc).encode(), profile, cms))
+    return out
+
+
+# -- timing ------------------------------------------------------------------------------------------
+def best_rate(fn: Callable[[Any], Any], items: Sequence[Any], repeat: int) -> tuple[float, float]:
+    """(items per second, seconds) of the fastest of ``repeat`` passes over ``items``."""
+    best = float("inf")
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        for item in items:
+            fn(item)
+        best = min(best, time.perf_counter() - t0)
+    return (len(items) / best if best > 0 else float("inf")), best
+
+
+def _score_fn() -> Callable[..., Any] | None:
+    try:
+        from .engine import score  # the engine is another module's; the bench works without it
+    except ImportError:
+        return None
+    return score
+
+
+def run(
+    *,
+    count: int = 500,
+    repeat: int = 3,
+    load_runs: int = 5,
+    year: int = 2024,
+    ref: ReferenceData | None = None,
+) -> BenchReport:
+    """Measure everything once; see the module docstring for what each figure means."""
+    report = BenchReport()
+
+    loads = cold_reference_load(year, load_runs)
+    total = statistics.median(r["import"] + r["load"] for r in loads)
+    load = statistics.median(r["load"] for r in loads)
+    imported = statistics.median(r["import"] for r in loads)
+    report.add(
+        "reference load, cold",
+        total * 1000,
+        "ms",
+        f"median of {load_runs} fresh interpreters: import {imported * 1000:.0f} ms + load "
+        f"{load * 1000:.0f} ms ({loads[0]['measures']} measures, {loads[0]['version']})",
+    )
+    report.add(
+        "reference load / 1 s budget", total / LOAD_BUDGET_SECONDS, "ratio", "issue 2: well under a second"
+    )
+
+    ref = ref or load_reference(year)
+    entities = generate_entities(count)
+    payloads = [e.submission_json for e in entities]
+    invalid = sum(not validate_document(p, ref, kind="submission").valid for p in payloads)
+    if invalid:
+        report.notes.append(f"{invalid} of {count} generated submissions were invalid (expected 0)")
+
+    json_rate, _ = best_rate(json.loads, payloads, repeat)
+    parse_rate, _ = best_rate(Submission.model_validate_json, payloads, repeat)
+    validate_rate, validate_s = best_rate(
+        lambda p: validate_document(p, ref, kind="submission"), payloads, repeat
+    )
+    size = sum(map(len, payloads)) / len(payloads)
+    detail = f"{count} generated submissions, avg {size / 1024:.1f} KiB, best of {repeat}"
+    report.add("json.loads only", json_rate, "files/s", detail)
+    report.add("parse only (pydantic)", parse_rate, "files/s", detail)
+    report.add("validate (full)", validate_rate, "files/s", detail)
+    report.add("validate cost / parse-only cost", parse_rate / validate_rate, "ratio", "same files, same run")
+    report.add("validate per file", validate_s / count * 1000, "ms")
+
+    score = _score_fn()
+    if score is None:
+        report.notes.append("mips.engine.score is not importable: scoring throughput not measured")
+        return report
+    models = [(Submission.model_validate_json(e.submission_json), e.profile, e.cms_data) for e in entities]
+    score_rate, score_s = best_rate(lambda t: score(t[0], t[1], t[2], ref), models, repeat)
+    report.add(
+        "score (engine)", score_rate, "entities/s", f"{count} entities, parsed models, best of {repeat}"
+    )
+    report.add("score cost / validate cost", validate_rate / score_rate, "ratio", "same entities, same run")
+    report.add("score per entity", score_s / count * 1000, "ms")
+    report.add(
+        "validate + score",
+        1 / (1 / validate_rate + 1 / score_rate),
+        "entities/s",
+        "what one pipeline worker could sustain (no I/O)",
+    )
+    return report

@@ -1,0 +1,293 @@
+"""The local pipeline: the template's resources on moto (or an endpoint) and the event source mappings
+driven in-process.
+
+moto delivers S3 notifications to SQS but does not run Lambda code without Docker, so the driver plays
+Lambda's SQS poller: for each event source mapping of the template it receives up to ``BatchSize``
+messages, invokes the function's handler (loaded from its ``CodeUri`` folder, with the function's
+environment variables and a Lambda-shaped context), deletes the records the handler did not report in
+``batchItemFailures``, makes the failed ones visible again (instead of waiting out the 12-minute
+visibility timeout) and, once a message has been received ``maxReceiveCount`` times, moves it to the
+queue's dead-letter queue - until every queue is drained.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import aws
+from .provision import FunctionSpec, MappingSpec, Provisioner, QueueInfo, Stack
+from .template import DEFAULT_TEMPLATE, load_sam, translate
+
+#: template environment variables not applied locally (the local process resolves reference data itself)
+LOCAL_ENV_SKIP = frozenset({"MIPS_CACHE_DIR"})
+LOCAL_ENV = {
+    "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon locally
+    "POWERTOOLS_METRICS_DISABLED": "true",  # EMF metrics would be printed to stdout
+}
+#: pipeline order: polling in this order lets one round carry a file through every function
+STEP_ORDER = ("Ingest", "Eligibility", "Quality", "Ia", "Pi", "Cost", "Reweighting", "Aggregator")
+
+
+@dataclass
+class LambdaContext:
+    """What Lambda passes as ``context`` (the attributes powertools reads)."""
+
+    function_name: str
+    memory_limit_in_mb: int
+    invoked_function_arn: str
+    timeout_s: int
+    function_version: str = "$LATEST"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    log_group_name: str = ""
+    log_stream_name: str = "local"
+    _deadline: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.log_group_name = f"/aws/lambda/{self.function_name}"
+        self._deadline = time.monotonic() + self.timeout_s
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+@dataclass
+class Invocation:
+    """One handler invocation by the driver (kept for tests and the summary)."""
+
+    function: str
+    message_ids: list[str]
+    failed: list[str]
+    error: str | None = None
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+class LocalPipeline:
+    """Provision the template's resources and drive its event source mappings in-process."""
+
+    def __init__(
+        self,
+        template: Path | str = DEFAULT_TEMPLATE,
+        stack_name: str = "mips-local",
+        parameters: dict[str, Any] | None = None,
+        region: str = "us-east-1",
+        log_level: str = "WARNING",
+        emulator: bool = True,
+    ) -> None:
+        self.emulator = emulator
+        self.template = Path(template)
+        self.region = region
+        self.parameters = {"LogLevel": log_level, **(parameters or {})}
+        self.stack_name = stack_name
+        self.stack: Stack | None = None
+        self.invocations: list[Invocation] = []
+        self._handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
+        self.log_level = log_level
+        #: hook for tests: called with (function logical id, event) before each invocation
+        self.before_invoke: Callable[[str, dict[str, Any]], None] | None = None
+
+    # -- setup --------------------------------------------------------------------------------------------
+    def provision(self) -> Stack:
+        cfn = translate(self.template, region=self.region, parameters=self.parameters)
+        sam = load_sam(self.template)
+        self.stack = Provisioner(
+            cfn, sam, self.stack_name, self.parameters, self.region, emulator=self.emulator
+        ).create_all()
+        return self.stack
+
+    def _env(self, fn: FunctionSpec) -> dict[str, str]:
+        env = {k: v for k, v in fn.environment.items() if k not in LOCAL_ENV_SKIP}
+        env.update(LOCAL_ENV)
+        env.update(
+            {
+                "AWS_LAMBDA_FUNCTION_NAME": fn.name,
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(fn.memory),
+                "AWS_REGION": self.region,
+                "POWERTOOLS_LOG_LEVEL": self.log_level,
+            }
+        )
+        return env
+
+    def handler(self, logical_id: str) -> Callable[[dict[str, Any], Any], Any]:
+        """The function's handler, imported once from its code folder under its own environment."""
+        if logical_id not in self._handlers:
+            fn = self._require_stack().functions[logical_id]
+            module_name, attr = fn.handler.rsplit(".", 1)
+            path = fn.code_dir / f"{module_name.replace('.', '/')}.py"
+            unique = f"mips_local_fn_{logical_id}_{id(self)}"
+            spec = importlib.util.spec_from_file_location(unique, path)
+            if spec is None or spec.loader is None:
+                raise ImportError(f"cannot load {path}")
+            module = importlib.util.module_from_spec(spec)
+            with _environment(self._env(fn)):
+                sys.modules[unique] = module
+                spec.loader.exec_module(module)
+            self._handlers[logical_id] = getattr(module, attr)
+        return self._handlers[logical_id]
+
+    def _require_stack(self) -> Stack:
+        if self.stack is None:
+            raise RuntimeError("provision() first")
+        return self.stack
+
+    # -- intake ---------------------------------------------------------------------------------------------
+    def put_object(self, key: str, data: bytes) -> None:
+        aws.s3().put_object(Bucket=self._require_stack().bucket, Key=key, Body=data)
+
+    # -- the poller ------------------------------------------------------------------------------------------
+    def _ordered_mappings(self) -> list[MappingSpec]:
+        def rank(m: MappingSpec) -> int:
+            for i, prefix in enumerate(STEP_ORDER):
+                if m.function.startswith(prefix):
+                    return i
+            return len(STEP_ORDER)
+
+        return sorted(self._require_stack().mappings, key=rank)
+
+    def invoke(self, mapping: MappingSpec, messages: list[dict[str, Any]]) -> set[str]:
+        """Invoke the mapping's function with one batch; returns the message ids that failed."""
+        stack = self._require_stack()
+        fn, queue = stack.functions[mapping.function], stack.queues[mapping.queue]
+        event = {
+            "Records": [
+                {
+                    "messageId": m["MessageId"],
+                    "receiptHandle": m["ReceiptHandle"],
+                    "body": m["Body"],
+                    "attributes": m.get("Attributes", {}),
+                    "messageAttributes": m.get("MessageAttributes", {}),
+                    "md5OfBody": m.get("MD5OfBody", ""),
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": queue.arn,
+                    "awsRegion": self.region,
+                }
+                for m in messages
+            ]
+        }
+        ids = [m["MessageId"] for m in messages]
+        handler = self.handler(mapping.function)
+        context = LambdaContext(
+            function_name=fn.name,
+            memory_limit_in_mb=fn.memory,
+            invoked_function_arn=f"arn:aws:lambda:{self.region}:{stack.account}:function:{fn.name}",
+            timeout_s=fn.timeout,
+        )
+        error = None
+        try:
+            with _environment(self._env(fn)):
+                if self.before_invoke is not None:
+                    self.before_invoke(mapping.function, event)
+                response = handler(event, context)
+            if mapping.report_batch_item_failures and isinstance(response, dict):
+                failed = {f["itemIdentifier"] for f in response.get("batchItemFailures") or []}
+            else:
+                failed = set()
+        except Exception as exc:  # a crashed invocation fails the whole batch, as on Lambda
+            error = f"{type(exc).__name__}: {exc}"
+            failed = set(ids)
+        self.invocations.append(Invocation(mapping.function, ids, sorted(failed), error))
+        return failed
+
+    def _settle(self, queue: QueueInfo, messages: list[dict[str, Any]], failed: set[str]) -> None:
+        sqs = aws.sqs()
+        for m in messages:
+            handle = m["ReceiptHandle"]
+            if m["MessageId"] not in failed:
+                sqs.delete_message(QueueUrl=queue.url, ReceiptHandle=handle)
+                continue
+            received = int(m.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+            dlq = self._require_stack().queue_by_arn(queue.dlq_arn) if queue.dlq_arn else None
+            if (
+                dlq is not None
+                and queue.max_receive_count is not None
+                and received >= queue.max_receive_count
+            ):
+                # what SQS does on the next receive: move the message to the dead-letter queue
+                kwargs: dict[str, Any] = {"QueueUrl": dlq.url, "MessageBody": m["Body"]}
+                if m.get("MessageAttributes"):
+                    kwargs["MessageAttributes"] = m["MessageAttributes"]
+                sqs.send_message(**kwargs)
+                sqs.delete_message(QueueUrl=queue.url, ReceiptHandle=handle)
+            else:  # visible again now rather than after the visibility timeout
+                sqs.change_message_visibility(QueueUrl=queue.url, ReceiptHandle=handle, VisibilityTimeout=0)
+
+    def poll_once(self, mapping: MappingSpec) -> int:
+        """One receive + invoke + settle on one mapping; returns the number of messages handled."""
+        queue = self._require_stack().queues[mapping.queue]
+        resp = aws.sqs().receive_message(
+            QueueUrl=queue.url,
+            MaxNumberOfMessages=max(1, min(mapping.batch_size, 10)),
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+            WaitTimeSeconds=0,
+        )
+        messages = resp.get("Messages", [])
+        if not messages:
+            return 0
+        failed = self.invoke(mapping, messages)
+        self._settle(queue, messages, failed)
+        return len(messages)
+
+    def pending(self) -> dict[str, int]:
+        """Messages visible or in flight per source queue of a mapping (dead-letter queues excluded)."""
+        out: dict[str, int] = {}
+        for m in self._require_stack().mappings:
+            q = self._require_stack().queues[m.queue]
+            attrs = aws.sqs().get_queue_attributes(
+                QueueUrl=q.url,
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+            out[m.queue] = int(attrs["ApproximateNumberOfMessages"]) + int(
+                attrs["ApproximateNumberOfMessagesNotVisible"]
+            )
+        return out
+
+    def drain(self, max_rounds: int = 500, timeout_s: float = 300.0) -> int:
+        """Poll every mapping until all queues are empty; returns the number of messages handled."""
+        handled, started = 0, time.monotonic()
+        for _ in range(max_rounds):
+            progressed = 0
+            for mapping in self._ordered_mappings():
+                while (n := self.poll_once(mapping)) > 0:
+                    progressed += n
+            handled += progressed
+            if progressed == 0 and not any(self.pending().values()):
+                return handled
+            if time.monotonic() - started > timeout_s:
+                break
+            if progressed == 0:
+                time.sleep(0.2)  # messages in flight elsewhere (shared endpoint): wait for them
+        raise TimeoutError(f"queues not drained after {handled} messages: {self.pending()}")
+
+    def dead_letters(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for q in self._require_stack().dead_letter_queues:
+            attrs = aws.sqs().get_queue_attributes(
+                QueueUrl=q.url,
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+            out[q.logical_id] = int(attrs["ApproximateNumberOfMessages"]) + int(
+                attrs["ApproximateNumberOfMessagesNotVisible"]
+            )
+        return out

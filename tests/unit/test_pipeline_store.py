@@ -1,0 +1,120 @@
+"""Versioning and consistency in the storage adapters (issue 6 item 3), on moto."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from mips.models import EntityKey, Problem
+from mips.pipeline import aws
+from mips.pipeline.driver import _environment
+from mips.pipeline.events import InputRef
+from mips.pipeline.store import Bucket, EntityStore, publish_result_file, result_key
+
+KEY = EntityKey(performance_year=2024, entity_type="group", taxpayer_identification_number="123456789")
+ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+@pytest.fixture(scope="module")
+def backend() -> Iterator[tuple[EntityStore, Bucket]]:
+    from moto import mock_aws
+
+    with _environment(ENV), mock_aws():
+        aws.reset()
+        aws.dynamodb().create_table(
+            TableName="entities",
+            AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk")],
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        aws.s3().create_bucket(Bucket="intake-bucket")
+        yield EntityStore("entities"), Bucket("intake-bucket")
+        aws.reset()
+
+
+def _ref(sha: str, kind: str = "submission") -> InputRef:
+    return InputRef(key=f"inputs/{kind}/{sha}.json", sha256=sha, source=f"{kind}s/x.json")
+
+
+def test_given_inputs_arriving_then_the_version_moves_only_on_new_and_newer_content(backend):
+    store, _ = backend
+    key = KEY.model_copy(update={"taxpayer_identification_number": "100000001"})
+    first = store.register_input(key, "submission", _ref("a"), last_modified_ms=1_000)
+    assert (first.status, first.version) == ("new", 1)
+    # the same content again (re-delivery, re-upload): no bump
+    again = store.register_input(key, "submission", _ref("a"), last_modified_ms=2_000)
+    assert (again.status, again.version) == ("duplicate", 1)
+    # new content uploaded later: bump
+    newer = store.register_input(key, "submission", _ref("b"), last_modified_ms=3_000)
+    assert (newer.status, newer.version) == ("new", 2)
+    # a late event for an upload older than the current one: ignored
+    late = store.register_input(key, "submission", _ref("c"), last_modified_ms=2_500)
+    assert (late.status, late.version) == ("stale", 2)
+    # another kind is independent, and the snapshot holds the current input of each kind
+    prof = store.register_input(key, "profile", _ref("p", "profile"), last_modified_ms=100)
+    assert (prof.status, prof.version) == ("new", 3)
+    assert {k: r.sha256 for k, r in prof.inputs.items()} == {"submission": "b", "profile": "p"}
+    assert store.current_version(key) == 3
+
+
+def test_given_a_stored_result_then_an_older_version_cannot_replace_it(backend):
+    store, _ = backend
+    key = KEY.model_copy(update={"taxpayer_identification_number": "100000002"})
+    assert store.put_result(key, 2, {"finalScore": 80.0, "status": "final"}) is True
+    assert store.put_result(key, 1, {"finalScore": 10.0, "status": "preliminary"}) is False
+    assert store.put_result(key, 2, {"finalScore": 80.0, "status": "final"}) is True  # idempotent rewrite
+    assert store.get_result(key) == (2, {"finalScore": 80.0, "status": "final"})
+    assert store.put_result(key, 3, {"finalScore": 81.0, "status": "final"}) is True
+    assert store.get_result(key)[0] == 3  # type: ignore[index]
+
+
+def test_given_a_stale_result_file_then_publishing_copies_the_newest_stored_result(backend):
+    store, bucket = backend
+    key = KEY.model_copy(update={"taxpayer_identification_number": "100000003"})
+    bucket.put_json(result_key(key), {"finalScore": 1.0}, {"input-version": "1"})  # a slow writer's old file
+    store.put_result(key, 2, {"finalScore": 2.0, "status": "final"})
+    assert publish_result_file(store, bucket, key) == 2
+    assert bucket.result_file_version(key) == 2
+    body = aws.s3().get_object(Bucket="intake-bucket", Key=result_key(key))["Body"].read()
+    assert json.loads(body) == {"finalScore": 2.0, "status": "final"}
+    assert result_key(key) == "results/2024/group/100000003/group.json"
+
+
+def test_given_fan_in_marks_then_the_set_grows_and_repeats_are_harmless(backend):
+    store, _ = backend
+    assert store.mark_done(KEY, 1, "cats#0-traditional", "quality") == {"quality"}
+    assert store.mark_done(KEY, 1, "cats#0-traditional", "quality") == {"quality"}
+    assert store.mark_done(KEY, 1, "cats#0-traditional", "cost") == {"quality", "cost"}
+    assert store.mark_done(KEY, 2, "cats#0-traditional", "ia") == {"ia"}  # versions are separate
+
+
+def test_given_a_large_intermediate_result_then_it_is_compressed_and_reads_back(backend):
+    store, _ = backend
+    body = json.dumps({"parts": ["x" * 1000] * 500})  # ~500 KB, over DynamoDB's 400 KB item limit raw
+    store.put_version_item(KEY, 5, "OPT#0-traditional#CAT#quality", body)
+    assert store.get_version_item(KEY, 5, "OPT#0-traditional#CAT#quality") == body
+    assert store.query_version_items(KEY, 5, "OPT#0-traditional#CAT#") == {
+        "OPT#0-traditional#CAT#quality": body
+    }
+
+
+def test_given_a_bad_file_then_it_is_copied_to_rejected_with_its_errors(backend):
+    _, bucket = backend
+    problems = [Problem(path="$.measurementSets[0]", message="measureId 999 is not a 2024 quality measure")]
+    target = bucket.reject("submissions/acme/q4.json", b"{bad}", problems, "submission")
+    assert target == "rejected/submissions/acme/q4.json"
+    s3 = aws.s3()
+    assert s3.get_object(Bucket="intake-bucket", Key=target)["Body"].read() == b"{bad}"
+    errors = json.loads(s3.get_object(Bucket="intake-bucket", Key=f"{target}.errors.json")["Body"].read())
+    assert errors["file"] == "submissions/acme/q4.json"
+    assert errors["problems"] == [
+        {
+            "path": "$.measurementSets[0]",
+            "message": "measureId 999 is not a 2024 quality measure",
+            "severity": "error",
+        }
+    ]
