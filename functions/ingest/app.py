@@ -8,47 +8,17 @@ land in this function's dead-letter queue).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from mips.pipeline.events import s3_objects_from_body
-from mips.pipeline.steps import Pipeline, ingest_object
-
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-processor = BatchProcessor(event_type=EventType.SQS)
-pipeline = Pipeline()  # no AWS client yet: clients are created on first use
+from mips.pipeline.handler import build_handler
+from mips.pipeline.steps import Outcome, Pipeline, ingest_object
 
 
-@tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    """One SQS record = one S3 event (the s3:TestEvent yields no object and is simply acknowledged)."""
-    try:
-        objects = s3_objects_from_body(record.body)
-        if not objects:
-            logger.info("no created object in message (s3:TestEvent or other event)")
-            metrics.add_metric(name="EventsWithoutObject", unit=MetricUnit.Count, value=1)
-        for obj in objects:
-            outcome = ingest_object(pipeline, obj)
-            logger.info(f"ingest: {outcome.status}", extra={"key": obj.key, "outcome": outcome.as_dict()})
-            metrics.add_metric(name=f"Files_{outcome.status}", unit=MetricUnit.Count, value=1)
-    except Exception as exc:
-        logger.exception("record failed", extra={"messageId": record.message_id, "error": type(exc).__name__})
-        metrics.add_metric(name="RecordsFailed", unit=MetricUnit.Count, value=1)
-        raise
+def ingest_record(pipeline: Pipeline, body: str) -> Iterator[Outcome]:
+    """One SQS record = one S3 event; the s3:TestEvent message yields no object and is just acknowledged."""
+    for obj in s3_objects_from_body(body):
+        yield ingest_object(pipeline, obj)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    pipeline.lambda_context = context
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+lambda_handler = build_handler("ingest", lambda pipeline, body: ingest_record(pipeline, body))

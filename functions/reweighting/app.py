@@ -7,41 +7,8 @@ land in this function's dead-letter queue).
 
 from __future__ import annotations
 
-from typing import Any
-
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from mips.pipeline.steps import Pipeline, handle_step_record
+from mips.pipeline.handler import build_handler
+from mips.pipeline.steps import handle_step_record
 
 STEP = "reweighting"
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-processor = BatchProcessor(event_type=EventType.SQS)
-pipeline = Pipeline()  # no AWS client yet: clients are created on first use
-
-
-@tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    try:
-        outcome = handle_step_record(pipeline, STEP, record.body)
-    except Exception as exc:
-        logger.exception("record failed", extra={"messageId": record.message_id, "error": type(exc).__name__})
-        metrics.add_metric(name="RecordsFailed", unit=MetricUnit.Count, value=1)
-        raise
-    logger.info(f"{STEP}: {outcome.status}", extra={"outcome": outcome.as_dict()})
-    metrics.add_metric(name=f"Records_{outcome.status}", unit=MetricUnit.Count, value=1)
-
-
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    pipeline.lambda_context = context
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+lambda_handler = build_handler(STEP, lambda pipeline, body: [handle_step_record(pipeline, STEP, body)])

@@ -1,7 +1,7 @@
 """MIPS scoring engine: pure 2024 scoring rules, models and reference data.
 
 This package is the Lambda layer's domain code. Nothing in the scoring modules
-imports boto3; AWS adapters live in :mod:`mips.storage` and :mod:`mips.pipeline`.
+imports boto3; AWS adapters (S3, SQS, DynamoDB) and the local driver live in :mod:`mips.pipeline`.
 """
 
 __version__ = "0.1.0"

@@ -5,7 +5,6 @@ duplicate deliveries; out-of-order arrival and rescoring; a crash mid-batch; poi
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import pytest
@@ -41,7 +40,7 @@ ALL_FUNCTIONS = {
 
 
 def _module(lp: LocalPipeline, function: str) -> Any:
-    return sys.modules[lp.handler(function).__module__]
+    return lp.module(function)
 
 
 def _queue_url(lp: LocalPipeline, logical_id: str) -> str:

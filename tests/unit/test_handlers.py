@@ -131,3 +131,11 @@ def test_given_a_message_for_another_step_then_the_real_step_handler_fails_it():
 
     with pytest.raises(BatchProcessingError, match="All records failed"):
         _load("quality").lambda_handler(_event("fanout-cost.json"), _ctx("quality"))
+
+
+def test_given_an_outcome_with_a_tin_in_a_key_when_logged_then_only_its_last_4_digits_remain():
+    """Security standard: no full TIN in logs, even inside a registry's file name."""
+    from mips.pipeline.handler import redact
+
+    logged = redact({"rejected": "rejected/submissions/123456789-2024.json", "errors": 3, "n": ["987654321"]})
+    assert logged == {"rejected": "rejected/submissions/*****6789-2024.json", "errors": 3, "n": ["*****4321"]}

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, NonNegativeFloat, NonNegativeInt
 
-from .common import ApiModel, EntityKey, EntityTypeField
+from .common import ApiModel, KeyedInput
 
 
 class CalculatedMeasure(ApiModel):
@@ -33,24 +33,9 @@ def _classify_bonus(v: Any) -> Any:
     raise ValueError("expected a number of points or {averageHccRiskScore, dualEligibleRatio}")
 
 
-class CmsData(ApiModel):
-    performance_year: int
-    entity_type: EntityTypeField
-    taxpayer_identification_number: str
-    national_provider_identifier: str | None = None
-    entity_id: str | None = None
+class CmsData(KeyedInput):
     cost_measures: list[CalculatedMeasure] = Field(default_factory=list)
     admin_claims_measures: list[CalculatedMeasure] = Field(default_factory=list)
     complex_patient_bonus: Annotated[
         float | ComplexPatientIndicators | None, BeforeValidator(_classify_bonus)
     ] = None
-
-    @property
-    def key(self) -> EntityKey:
-        return EntityKey(
-            performance_year=self.performance_year,
-            entity_type=self.entity_type,
-            taxpayer_identification_number=self.taxpayer_identification_number,
-            national_provider_identifier=self.national_provider_identifier,
-            entity_id=self.entity_id,
-        )

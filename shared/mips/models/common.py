@@ -88,3 +88,23 @@ def problems_from_validation_error(exc: ValidationError, prefix: Sequence[int | 
             seen.add((path, msg))
             problems.append(Problem(path=path, message=msg))
     return problems
+
+
+class KeyedInput(ApiModel):
+    """The entity-key fields every input file carries (contract 1): submission, profile, CMS data."""
+
+    performance_year: int
+    entity_type: EntityTypeField
+    taxpayer_identification_number: str
+    national_provider_identifier: str | None = None
+    entity_id: str | None = None
+
+    @property
+    def key(self) -> EntityKey:
+        return EntityKey(
+            performance_year=self.performance_year,
+            entity_type=self.entity_type,
+            taxpayer_identification_number=self.taxpayer_identification_number,
+            national_provider_identifier=self.national_provider_identifier,
+            entity_id=self.entity_id,
+        )

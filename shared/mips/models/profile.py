@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, NonNegativeFloat, NonNegativeInt
 
-from .common import ApiModel, EntityKey, EntityTypeField
+from .common import ApiModel, KeyedInput
 
 
 class ClaimsSegment(ApiModel):
@@ -49,12 +49,7 @@ class Exceptions(ApiModel):
     extreme_uncontrollable: EucExceptions = Field(default_factory=EucExceptions)
 
 
-class Profile(ApiModel):
-    performance_year: int
-    entity_type: EntityTypeField
-    taxpayer_identification_number: str
-    national_provider_identifier: str | None = None
-    entity_id: str | None = None
+class Profile(KeyedInput):
     clinician_type: str | None = None
     practice_size: NonNegativeInt | None = None
     claims: Claims | None = None
@@ -65,13 +60,3 @@ class Profile(ApiModel):
     special_statuses: SpecialStatuses = Field(default_factory=SpecialStatuses)
     exceptions: Exceptions = Field(default_factory=Exceptions)
     prior_year_quality_achievement_percent: float | None = Field(default=None, ge=0, le=100)
-
-    @property
-    def key(self) -> EntityKey:
-        return EntityKey(
-            performance_year=self.performance_year,
-            entity_type=self.entity_type,
-            taxpayer_identification_number=self.taxpayer_identification_number,
-            national_provider_identifier=self.national_provider_identifier,
-            entity_id=self.entity_id,
-        )

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AliasChoices, BeforeValidator, Field, NonNegativeInt, field_validator, model_validator
 
-from .common import ApiModel, EntityKey, EntityTypeField
+from .common import ApiModel, KeyedInput
 
 
 class SingleRateValue(ApiModel):
@@ -137,14 +137,9 @@ class MeasurementSet(ApiModel):
         return self.program_name if self.reporting_option == "mvp" else None
 
 
-class Submission(ApiModel):
+class Submission(KeyedInput):
     """One entity's submission for one performance year."""
 
-    performance_year: int
-    entity_type: EntityTypeField
-    taxpayer_identification_number: str
-    national_provider_identifier: str | None = None
-    entity_id: str | None = None
     measurement_sets: list[MeasurementSet] = Field(default_factory=list)
 
     @model_validator(mode="before")
@@ -156,13 +151,3 @@ class Submission(ApiModel):
             if isinstance(inner, dict):
                 return inner
         return data
-
-    @property
-    def key(self) -> EntityKey:
-        return EntityKey(
-            performance_year=self.performance_year,
-            entity_type=self.entity_type,
-            taxpayer_identification_number=self.taxpayer_identification_number,
-            national_provider_identifier=self.national_provider_identifier,
-            entity_id=self.entity_id,
-        )

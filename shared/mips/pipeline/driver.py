@@ -103,6 +103,7 @@ class LocalPipeline:
         self.stack: Stack | None = None
         self.invocations: list[Invocation] = []
         self._handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
+        self._modules: dict[str, Any] = {}
         self.log_level = log_level
         #: hook for tests: called with (function logical id, event) before each invocation
         self.before_invoke: Callable[[str, dict[str, Any]], None] | None = None
@@ -143,8 +144,14 @@ class LocalPipeline:
             with _environment(self._env(fn)):
                 sys.modules[unique] = module
                 spec.loader.exec_module(module)
+            self._modules[logical_id] = module
             self._handlers[logical_id] = getattr(module, attr)
         return self._handlers[logical_id]
+
+    def module(self, logical_id: str) -> Any:
+        """The function's loaded ``app`` module (tests patch its domain call)."""
+        self.handler(logical_id)
+        return self._modules[logical_id]
 
     def _require_stack(self) -> Stack:
         if self.stack is None:

@@ -1,0 +1,75 @@
+"""One Lambda entry point for every function: powertools batch processing and observability around a step.
+
+Each ``functions/<name>/app.py`` is two lines: it names its step and the domain call that handles one SQS
+record body. Everything else (partial batch responses, structured logs, metrics, tracing) is the same for
+all eight functions and lives here once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from .steps import Outcome, Pipeline
+
+#: what a function does with one SQS record body; an empty result means "acknowledged, nothing to do"
+RecordWork = Callable[[Pipeline, str], Iterable[Outcome]]
+LambdaHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]
+
+_TIN_LIKE = re.compile(r"\d{5,}(\d{4})")
+
+
+def redact(value: Any) -> Any:
+    """Mask digit runs that could be a TIN (keep the last 4) in anything we log (security standard)."""
+    if isinstance(value, str):
+        return _TIN_LIKE.sub(lambda m: "*****" + m.group(1), value)
+    if isinstance(value, dict):
+        return {k: redact(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(v) for v in value]
+    return value
+
+
+def build_handler(step: str, work: RecordWork) -> LambdaHandler:
+    """The ``lambda_handler`` of one function. No AWS client is created until a record needs one."""
+    logger = Logger()
+    tracer = Tracer()
+    metrics = Metrics()
+    processor = BatchProcessor(event_type=EventType.SQS)
+    pipeline = Pipeline()
+
+    @tracer.capture_method
+    def record_handler(record: SQSRecord) -> None:
+        try:
+            outcomes = list(work(pipeline, record.body))
+        except Exception as exc:
+            logger.exception(
+                "record failed", extra={"messageId": record.message_id, "error": type(exc).__name__}
+            )
+            metrics.add_metric(name="RecordsFailed", unit=MetricUnit.Count, value=1)
+            raise
+        if not outcomes:
+            logger.info(f"{step}: nothing to do (e.g. the s3:TestEvent message)")
+            metrics.add_metric(name="RecordsWithoutWork", unit=MetricUnit.Count, value=1)
+        for outcome in outcomes:
+            logger.info(f"{step}: {outcome.status}", extra={"outcome": redact(outcome.as_dict())})
+            metrics.add_metric(name=f"Records_{outcome.status}", unit=MetricUnit.Count, value=1)
+
+    @logger.inject_lambda_context(clear_state=True)
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+        pipeline.lambda_context = context
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+
+    return lambda_handler
