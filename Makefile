@@ -22,9 +22,10 @@ reference: $(STAMP)
 test: reference
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-## The main job: score the example files through the whole local event pipeline.
+## The main job: score the example files (and CMS's own QPP JSON samples, when ../shared is beside the
+## project) through the whole local event pipeline.
 demo: reference
-	$(BIN)/mips run-local
+	$(BIN)/mips run-local shared/mips/examples $(wildcard ../shared/samples/qpp-json)
 
 lint: $(STAMP)
 	$(BIN)/ruff check shared functions tests scripts

@@ -130,7 +130,11 @@ def test_given_mips_reference_dir_when_load_reference_then_data_carries_origin_a
 def test_given_no_env_and_shared_beside_the_checkout_when_resolved_then_shared(monkeypatch):
     monkeypatch.delenv(resolve_mod.REFERENCE_DIR_ENV, raising=False)
     where = resolve_mod.resolve(2024)
-    assert where.origin == "shared" and where.directory == SHARED_2024 and where.version == PINNED
+    assert (
+        where.origin == "shared"
+        and where.directory.resolve() == SHARED_2024.resolve()
+        and where.version == PINNED
+    )
 
 
 # -- 3./4. cache and download ----------------------------------------------------------------------
