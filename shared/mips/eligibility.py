@@ -88,6 +88,11 @@ class LvtSegment(BaseModel):
         )
 
     @property
+    def known_below(self) -> bool:
+        """At least one given figure is at or below its limit (so the LVT is not exceeded)."""
+        return False in (self.exceeds_charges, self.exceeds_beneficiaries, self.exceeds_services)
+
+    @property
     def exceeds_any(self) -> bool:
         return True in (self.exceeds_charges, self.exceeds_beneficiaries, self.exceeds_services)
 
@@ -207,14 +212,27 @@ def evaluate_eligibility(
     several = len(segments) > 1
     for seg in segments:
         reasons.append(_describe(seg, rules, f" segment {seg.segment}" if several else ""))
-    if not all(seg.complete for seg in segments):
-        return EligibilityResult(
-            status="unknown",
-            clinician_type=ctype,
-            lvt_segments=segments,
-            reasons=[*reasons, "Claims figures incomplete: the low-volume threshold cannot be applied."],
-        )
     judged = segments if rules.lvt_all_segments_required else segments[-1:]
+    if not all(seg.complete for seg in judged):
+        # one figure at or below its limit already rules the LVT out (spec 1.3: excluded if <= any one)
+        if not any(seg.known_below for seg in judged):
+            return EligibilityResult(
+                status="unknown",
+                clinician_type=ctype,
+                lvt_segments=segments,
+                reasons=[*reasons, "Claims figures incomplete: the low-volume threshold cannot be applied."],
+            )
+        if not any(seg.exceeds_any for seg in judged):
+            reasons.append(
+                "Claims figures incomplete, but a figure at or below its limit means the low-volume "
+                "threshold is not exceeded: not required to participate, no payment adjustment (spec 1.3)."
+            )
+            return EligibilityResult(
+                status="unknown" if profile.opted_in else "excluded",
+                clinician_type=ctype,
+                lvt_segments=segments,
+                reasons=reasons,
+            )
     if all(seg.exceeds_all for seg in judged):
         reasons.append(
             "Exceeds the low-volume threshold"

@@ -5,6 +5,7 @@ Pure functions over the weight decision, the category results, the CMS data and 
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import BaseModel
@@ -69,6 +70,16 @@ def complex_patient_bonus(
             )
         return _computed_cpb(given, pop, rules)
     pts = float(given)
+    if not math.isfinite(pts):
+        return BonusResult(
+            points=0.0,
+            source="given",
+            node=Node(
+                name="complexPatientBonus",
+                value=0.0,
+                detail=f"Given bonus {pts:g} is not a finite number of points: taken as 0 (spec 8.1).",
+            ),
+        )
     if pts < 0:
         return BonusResult(
             points=0.0,

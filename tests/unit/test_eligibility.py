@@ -158,3 +158,26 @@ def test_given_group_above_lvt_then_required_without_clinician_type(rules):
         }
     )
     assert evaluate_eligibility(key, p, rules.eligibility).status == "required"
+
+
+def test_given_partial_claims_with_one_figure_at_or_below_its_limit_then_never_adjusted(rules):
+    """spec 1.3: "excluded if <= $90,000 OR <= 200 beneficiaries OR <= 200 services". Charges of $50,000
+    alone already rule out exceeding the LVT, so the missing figures cannot make the clinician required:
+    no payment adjustment (not 'unknown', which is scored with an adjustment)."""
+    res = evaluate_eligibility(KEY, profile(claims={"allowedCharges": 50000.0}), rules.eligibility)
+    assert res.status != "required"
+    assert not res.payment_adjustment_applies
+
+
+def test_given_partial_claims_one_below_one_above_then_opt_in_eligible(rules):
+    """spec 1.3: $50,000 <= $90,000 but 320 > 200 patients: exceeds one, not all three => opt-in eligible
+    whatever the missing services figure is; with an election => opted in."""
+    claims = {"allowedCharges": 50000.0, "beneficiaries": 320}
+    assert status(profile(claims=claims), rules) == "optInEligible"
+    assert status(profile(claims=claims, optedIn=True), rules) == "optedIn"
+
+
+def test_given_partial_claims_all_given_figures_above_then_still_unknown(rules):
+    """spec 1.3: $150,000 and 320 patients exceed, services missing: could be required or opt-in eligible."""
+    claims = {"allowedCharges": 150000.0, "beneficiaries": 320}
+    assert status(profile(claims=claims), rules) == "unknown"

@@ -209,6 +209,24 @@ def test_nothing_submitted_small_practice_also_thirty_percent_of_cost(ref):
     assert r.final_score == pytest.approx(21.88545, abs=1e-3)
 
 
+def test_empty_pi_set_does_not_override_small_practice_pi_reweighting(ref):
+    """spec 2, 3.2: a small practice's PI is reweighted "unless PI data is submitted"; a PI measurement set
+    with no measurements is no data. E2 inputs + an empty PI set -> still the 40/30/30/0 row."""
+    prof = load("e2-small-practice-pi-reweighted", "profile.json", Profile)
+    cms = load("e2-small-practice-pi-reweighted", "cms-data.json", CmsData)
+    key = prof.key.model_dump(by_alias=True)
+    empty_pi = {
+        "category": "pi",
+        "submissionMethod": "electronicHealthRecord",
+        "cehrtId": "X",
+        "measurements": [],
+    }
+    s = Submission.model_validate({**key, "measurementSets": [ia_set("mips", "IA_EPA_1"), empty_pi]})
+    r = score(s, prof, cms, ref)
+    assert r.categories["pi"].reweighted and r.categories["pi"].reweighting_reason == "smallPractice"
+    assert [r.categories[c].weight for c in ("quality", "cost", "ia", "pi")] == [40.0, 30.0, 30.0, 0.0]
+
+
 def e19_inputs() -> tuple[Submission, Profile, CmsData]:
     """spec 14 E19: hospital-based ED physician, no cost measure meets its case minimum, EUC quality,
     one high-weighted IA activity (20 points -> 50%)."""

@@ -176,3 +176,12 @@ def test_cpb_computed_when_population_configured(rules):
 
 def test_no_cms_data_then_no_bonus(rules):
     assert complex_patient_bonus(None, E1, "individual", rules).points == 0.0
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+def test_cpb_that_is_not_a_finite_number_gives_zero_not_the_cap(rules, bad):
+    """spec 8.1: the bonus is a number of points 0..10. Python's JSON reader accepts NaN/Infinity, and
+    min(10, nan) is 10: a non-finite figure must give 0 points with a message, never the 10-point cap."""
+    b = complex_patient_bonus(cms(bad), E1, "individual", rules)
+    assert b.points == 0.0
+    assert "not a finite number" in b.node.detail

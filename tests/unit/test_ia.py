@@ -409,3 +409,14 @@ def test_every_ia_parameter_has_a_citation(rules: YearRules) -> None:
     """Standards: every year-dependent value is cited; the PCMH group rule is marked UNCONFIRMED."""
     assert rules.ia.undocumented() == []
     assert "pcmh_score_percent" in rules.ia.unconfirmed()
+
+
+@pytest.mark.parametrize("status", ["hospital_based", "asc_based"])
+def test_given_only_a_pi_reweighting_status_when_one_high_then_not_doubled(
+    ref: ReferenceData, rules: YearRules, status: str
+) -> None:
+    """Spec 5.1 table / spec 2: only small practice, rural, HPSA and non-patient-facing double IA points;
+    hospital-based and ASC-based affect PI only. IA_EPA_1 (high) = 20 -> 20/40 = 50%."""
+    result = score_ia([ia_set(*yes("IA_EPA_1"))], ScoringContext(**{status: True}), ref, rules)
+    assert result.points == 20.0
+    assert result.score == 50.0

@@ -132,11 +132,20 @@ def test_given_only_non_pi_sets_when_scored_then_treated_as_no_pi_data(score):
     assert (r.score, r.data_submitted) == (0.0, False)
 
 
-def test_given_pi_set_without_measurements_when_scored_then_zero_but_submitted(score):
-    """Spec 6.1/3.0: a PI set exists (data submitted) but misses every gate measure: 0, not reweighted."""
+def test_given_pi_set_without_measurements_when_scored_then_zero_and_not_submitted(score):
+    """Spec 2, 3.0, 6.5, 12: "unless PI data is submitted" - a PI set with no measurements carries no data
+    (as for quality and the IA APM-credit check): 0 with data_submitted False, so an entity qualifying for
+    PI reweighting is still reweighted; the explanation says the set was empty."""
     r = score(pi_set(drop=tuple(m["measureId"] for m in BASE["measurements"])))
+    assert (r.score, r.data_submitted) == (0.0, False)
+    assert "no measurements" in " ".join(r.metadata["warnings"])
+
+
+def test_given_pi_set_with_only_gate_attestations_when_scored_then_zero_but_submitted(score):
+    """Spec 6.1/3.0: PI data is submitted but the required measures are missing: 0, not reweighted."""
+    keep = {"PI_INFBLO_1", "PI_ONCDIR_1", "PI_PPHI_1", "PI_PPHI_2"}
+    r = score(pi_set(drop=tuple(m["measureId"] for m in BASE["measurements"] if m["measureId"] not in keep)))
     assert (r.score, r.data_submitted) == (0.0, True)
-    assert "PI_INFBLO_1" in r.metadata["failedGates"]
     assert "requiredMeasures" in r.metadata["failedGates"]
 
 

@@ -967,7 +967,12 @@ def _no_data(ctx: ScoringContext, skipped: Sequence[str]) -> CategoryResult:
         points=0.0,
         max_points=100.0,
         data_submitted=False,
-        explanation=Node(name="pi", value=0.0, detail=NO_DATA_DETAIL),
+        explanation=Node(
+            name="pi",
+            value=0.0,
+            detail=NO_DATA_DETAIL,
+            parts=[Node(name="message", detail=w) for w in skipped if w.startswith("PI measurement set")],
+        ),
         metadata=meta,
     )
 
@@ -977,14 +982,18 @@ def score_pi(
 ) -> CategoryResult:
     """The PI category score (0-100) of one reporting option: each PI set scored, the highest kept.
 
-    No PI set: score 0 with ``data_submitted`` False (the reweighting step reweights it when the entity
-    qualifies). A failed gate: score 0 with ``data_submitted`` True (scored, not reweighted, spec 3.0).
+    No PI set (or only sets without measurements): score 0 with ``data_submitted`` False (the
+    reweighting step reweights it when the entity qualifies). A failed gate: score 0 with
+    ``data_submitted`` True (scored, not reweighted, spec 3.0).
     """
     pr = rules.pi
     pi_sets: list[tuple[int, MeasurementSet]] = []
     skipped: list[str] = []
     for i, ms in enumerate(measurement_sets):
-        if ms.category == "pi":
+        if ms.category == "pi" and not ms.measurements:
+            # no measurements is no data: it must not override PI reweighting (spec 2, 3.0, 12)
+            skipped.append(f"PI measurement set {i} has no measurements: no PI data, not scored")
+        elif ms.category == "pi":
             pi_sets.append((i, ms))
         else:
             skipped.append(
