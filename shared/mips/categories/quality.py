@@ -8,6 +8,7 @@ administrative-claims measures, the small practice bonus and improvement, and bu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -149,7 +150,21 @@ def _apply_option_filter(
     return kept
 
 
-def _best_per_measure(scores: list[MeasureScore], qr: QualityRules) -> tuple[list[MeasureScore], set[str]]:
+def _app_excluded(s: MeasureScore) -> bool:
+    """Spec 11.2 (42 CFR 414.1367(c)(1)(i)): an APP measure without a benchmark or case minimum is excluded
+    from the numerator and the denominator (unless a new-measure floor gives it points)."""
+    return s.status in (NO_BENCHMARK, CASE_MINIMUM) and s.node.metadata.get("newMeasureFloorApplied") is None
+
+
+def _rank(s: MeasureScore, app: bool) -> tuple[bool, float]:
+    """Which of two submissions of a measure counts: in the APP an excluded submission earns nothing (its
+    0/3 points are never awarded), so any scorable submission ranks above it; then the higher points."""
+    return (not (app and _app_excluded(s)), s.points or 0.0)
+
+
+def _best_per_measure(
+    scores: list[MeasureScore], qr: QualityRules, app: bool = False
+) -> tuple[list[MeasureScore], set[str]]:
     """Spec 4.8 step 2: a measure submitted via several collection types counts once (the highest)."""
     best: dict[str, MeasureScore] = {}
     suppressed: set[str] = set()
@@ -159,12 +174,21 @@ def _best_per_measure(scores: list[MeasureScore], qr: QualityRules) -> tuple[lis
                 suppressed.add(s.measure_id)
             continue
         cur = best.get(s.measure_id)
-        if cur is None or (qr.same_measure_keeps_highest and (s.points or 0) > (cur.points or 0)):
+        if cur is None or (qr.same_measure_keeps_highest and _rank(s, app) > _rank(cur, app)):
             best[s.measure_id] = s
     for s in scores:
         if s.points is not None and best.get(s.measure_id) is not s:
             keep = best[s.measure_id]
             s.node.metadata["processingStatus"] = "NOT_PICKED"
+            if app and _app_excluded(s):
+                s.node.value = None
+                s.node.detail += ". Excluded in the APP (no benchmark or case minimum not met, spec 11.2)"
+                if not _app_excluded(keep):
+                    s.node.detail += (
+                        f"; the same measure via {keep.submission_method} counts instead "
+                        f"({_fmt(keep.points or 0)})"
+                    )
+                continue
             s.node.detail += (
                 f". Not counted: the same measure via {keep.submission_method} scored "
                 f"{_fmt(keep.points or 0)} and a measure counts once (spec 4.8)"
@@ -312,6 +336,8 @@ def _score_admin(
             )
         elif calc.attributed_cases < rule.case_minimum:
             why = f"{calc.attributed_cases} attributed cases is below the case minimum of {rule.case_minimum}"
+        elif not math.isfinite(calc.value) or calc.value < 0:
+            why = f"the CMS-calculated value {calc.value!r} is not a valid rate (a non-negative number)"
         elif bm is None or benchmark_problem(bm) is not None:
             why = f"no usable benchmark row for {mid}/{qr.admin_claims_submission_method}"
         if why is not None:
@@ -408,14 +434,11 @@ def _app(cands: list[MeasureScore], ctx: ScoringContext, qr: QualityRules, tally
                 )
                 tally.full_participation = False
             continue
-        best = max(options, key=lambda s: s.points or 0.0)
+        best = max(options, key=lambda s: _rank(s, True))
         for other in options:
             if other is not best:
                 other.node.detail += f". Not counted: {best.measure_id} fills this APP slot"
-        if (
-            best.status in (NO_BENCHMARK, CASE_MINIMUM)
-            and best.node.metadata.get("newMeasureFloorApplied") is None
-        ):
+        if _app_excluded(best):
             best.node.detail += (
                 ". Excluded from the numerator and the denominator: APP measures without a benchmark "
                 "or case minimum are not counted (42 CFR 414.1367(c)(1)(i), spec 11.2)"
@@ -473,7 +496,7 @@ def score_quality(
     scores, notes = _score_all(measurement_sets, ctx, ref, qr)
     kept = _apply_option_filter(scores, ctx, ref, qr)
     submitted_ids = {s.measure_id for s in kept}
-    cands, suppressed = _best_per_measure(kept, qr)
+    cands, suppressed = _best_per_measure(kept, qr, app=option == "app")
     tally = _Tally(notes=notes)
     mvp = ref.mvp(ctx.mvp_id or "") if option == "mvp" else None
 

@@ -7,6 +7,7 @@ their ``overallAlgorithm``, CAHPS for MIPS from its summary survey measures, and
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -402,6 +403,17 @@ def rate_inputs(value: Any, measure: Measure, rules: QualityRules) -> RateInputs
             if dc is not None
             else "non-proportion denominator is 0: data completeness cannot be computed"
         )
+        if rate is not None and not math.isfinite(rate):
+            # schema-valid (JSON NaN/Infinity) but not a rate: NaN fits no decile and +-inf would read as
+            # the best or the worst decile, so the measure has no performance rate
+            dc_text = f"; data completeness {_fmt(dc)}%" if dc is not None else ""
+            return RateInputs(
+                None,
+                dc,
+                max(0, cases),
+                f"Non-proportion numerator {value.numerator!r} is not a finite number{dc_text}",
+                problem or "the numerator is not a finite number, so there is no performance rate",
+            )
         return RateInputs(
             rate,
             dc,
@@ -640,7 +652,8 @@ def score_measurement(
             lines.append(f"{why.capitalize()}: new measure ({label}) receives {_fmt(floor)} points")
             node.metadata["newMeasureFloorApplied"] = floor
             return done(floor, status, True)
-        lines.append(f"{why[0].upper() + why[1:]}: {_failed_why(ctx, rules)}")
+        outcome = "not scorable in the APP" if ctx.reporting_option == "app" else _failed_why(ctx, rules)
+        lines.append(f"{why[0].upper() + why[1:]}: {outcome}")
         return done(fail, status, True)
     assert bm is not None and inputs.rate is not None
     pts, more, meta = score_benchmarked(inputs.rate, bm, rules, floor, label)
