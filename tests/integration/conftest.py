@@ -80,7 +80,7 @@ def stored(
     lp: LocalPipeline, key: EntityKey
 ) -> tuple[int | None, dict[str, Any] | None, dict[str, Any] | None]:
     """(entity input version, RESULT document in DynamoDB, result document in S3)."""
-    store = EntityStore(lp.stack.tables["EntityTable"])  # type: ignore[union-attr]
+    store = EntityStore(lp.stack.tables["EntityTable"], lp.stack.bucket)  # type: ignore[union-attr]
     result = store.get_result(key)
     try:
         body = aws.s3().get_object(Bucket=lp.stack.bucket, Key=result_key(key))["Body"].read()  # type: ignore[union-attr]
@@ -91,6 +91,6 @@ def stored(
 
 
 def result_version(lp: LocalPipeline, key: EntityKey) -> int | None:
-    store = EntityStore(lp.stack.tables["EntityTable"])  # type: ignore[union-attr]
+    store = EntityStore(lp.stack.tables["EntityTable"], lp.stack.bucket)  # type: ignore[union-attr]
     result = store.get_result(key)
     return result[0] if result else None

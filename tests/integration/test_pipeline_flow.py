@@ -172,7 +172,7 @@ def test_given_a_late_message_of_an_older_version_then_the_newer_result_is_kept(
     lp.drain()
     key = entity_of(docs)
     version, newest, _ = stored(lp, key)
-    store = EntityStore(lp.stack.tables["EntityTable"])  # type: ignore[union-attr]
+    store = EntityStore(lp.stack.tables["EntityTable"], lp.stack.bucket)  # type: ignore[union-attr]
     # a late aggregator message for version 1, and a direct attempt to store an older result
     old = StepMessage(step="aggregator", entity=key, version=1, inputs={})
     aws.sqs().send_message(QueueUrl=_queue_url(lp, "AggregatorQueue"), MessageBody=old.to_json())

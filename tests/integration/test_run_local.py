@@ -67,3 +67,14 @@ def test_given_a_missing_file_then_run_local_is_a_usage_error(tmp_path, capsys):
 
 def test_replay_dlq_requires_a_queue_or_all(capsys):
     assert main(["replay-dlq"]) == 2
+
+
+def test_given_only_files_that_are_rejected_then_run_local_says_why_there_are_no_results(tmp_path, capsys):
+    qrda = Path(__file__).resolve().parents[3] / "shared" / "samples" / "qrda3" / "App1-Indv-QRDA-III.xml"
+    assert main(["run-local", str(qrda), str(EXAMPLES / "06-bad-submission"), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "No results: no entity has an accepted input (see the rejected files below)." in out
+    assert "QRDA Category III XML is not accepted yet" in out and "06-bad-submission/submission.json" in out
+    assert not (tmp_path / "results").exists()
+    written = sorted(p.name for p in (tmp_path / "rejected").rglob("*.errors.json"))
+    assert written == ["App1-Indv-QRDA-III.xml.errors.json", "submission.json.errors.json"]

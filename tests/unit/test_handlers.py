@@ -139,3 +139,39 @@ def test_given_an_outcome_with_a_tin_in_a_key_when_logged_then_only_its_last_4_d
 
     logged = redact({"rejected": "rejected/submissions/123456789-2024.json", "errors": 3, "n": ["987654321"]})
     assert logged == {"rejected": "rejected/submissions/*****6789-2024.json", "errors": 3, "n": ["*****4321"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("tin 12-3456789 here", "tin *****6789 here"),  # EIN format
+        ("ssn-style 123-45-6789.", "ssn-style *****6789."),  # an individual's TIN may be an SSN
+        ("npi 1234567893", "npi *****7893"),
+        ("version 2024 and 12345678 (8 digits)", "version 2024 and 12345678 (8 digits)"),
+    ],
+)
+def test_redact_masks_every_tin_format_and_leaves_short_numbers(text, masked):
+    from mips.pipeline.handler import redact
+
+    assert redact(text) == masked
+
+
+def test_given_a_record_that_fails_with_a_tin_in_its_error_then_neither_the_log_nor_the_raised_error_holds_it(
+    monkeypatch, capsys
+):
+    """The failure is logged and re-raised redacted (powertools prints a whole-batch failure's text)."""
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    with _environment({"POWERTOOLS_LOG_LEVEL": "INFO", "POWERTOOLS_SERVICE_NAME": "redact-test"}):
+        module = _load("quality")
+
+    def crash(p: Any, s: str, body: str) -> None:
+        raise RuntimeError("stored input inputs/2024/group/987650123/group/submission/x.json is missing")
+
+    monkeypatch.setattr(module, "handle_step_record", crash)
+    with pytest.raises(BatchProcessingError) as raised:
+        module.lambda_handler(_event("fanout-quality.json"), _ctx("quality"))
+    logged = "".join(capsys.readouterr())
+    assert "record failed" in logged and "*****0123" in logged
+    assert "987650123" not in logged and "987650123" not in str(raised.value)
+    assert "*****0123" in str(raised.value)

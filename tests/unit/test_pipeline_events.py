@@ -132,3 +132,10 @@ def test_given_a_malformed_step_message_then_the_error_names_fields_but_not_valu
         parse_step_message(body, "quality")
     assert "123456789" not in str(err.value)
     assert "version" in str(err.value)
+
+
+def test_given_a_key_with_utf8_spaces_and_a_literal_plus_then_each_encoding_is_decoded():
+    (obj,) = s3_objects_from_body(_bodies("s3-put-unicode-key-in-sqs.json")[0])
+    # %C3%AD = í, %C3%A3 = ã, '+' = space, %2B = a literal '+', %C3%BC = ü
+    assert obj.key == "submissions/Clínica São Paulo/sub mission+final ü.json"
+    assert obj.kind == "submission"

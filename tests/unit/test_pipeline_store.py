@@ -118,3 +118,67 @@ def test_given_a_bad_file_then_it_is_copied_to_rejected_with_its_errors(backend)
             "severity": "error",
         }
     ]
+
+
+def _raw_item(sk: str) -> dict:
+    key = {"pk": {"S": KEY.storage_id()}, "sk": {"S": sk}}
+    return aws.dynamodb().get_item(TableName="entities", Key=key)["Item"]
+
+
+def test_given_a_body_too_large_even_compressed_then_it_goes_to_s3_state_and_the_item_keeps_a_pointer(
+    backend,
+):
+    """DynamoDB refuses items over 400 KB (moto enforces it too): an incompressible ~1 MB body is stored
+    under state/versions/ (non-notified, expiring prefix) and read back through its pointer + sha256."""
+    import base64
+    import hashlib
+    import os
+
+    store = EntityStore("entities", "intake-bucket")
+    body = json.dumps({"explanation": base64.b64encode(os.urandom(750_000)).decode()})
+    store.put_version_item(KEY, 6, "OPT#0-traditional#CAT#quality", body)
+    item = _raw_item("V#0000000006#OPT#0-traditional#CAT#quality")
+    assert {"body", "bodyGz"}.isdisjoint(item)
+    assert item["bodySha256"]["S"] == hashlib.sha256(body.encode()).hexdigest()
+    assert item["bodyRef"]["S"].startswith("state/versions/2024/group/123456789/group/")
+    assert store.get_version_item(KEY, 6, "OPT#0-traditional#CAT#quality") == body
+    assert store.query_version_items(KEY, 6, "OPT#") == {"OPT#0-traditional#CAT#quality": body}
+
+    assert store.put_result(KEY, 6, {"finalScore": 1.0, "status": "final", "explanation": body}) is True
+    assert _raw_item("RESULT")["bodyRef"]["S"].startswith("state/results/")  # results/ bodies never expire
+    assert store.get_result(KEY) == (6, {"finalScore": 1.0, "status": "final", "explanation": body})
+
+
+def test_given_an_offloaded_body_changed_in_s3_then_reading_it_fails_loudly(backend):
+    import base64
+    import gzip
+    import os
+
+    store = EntityStore("entities", "intake-bucket")
+    body = json.dumps({"x": base64.b64encode(os.urandom(600_000)).decode()})
+    store.put_version_item(KEY, 7, "EVAL", body)
+    ref = _raw_item("V#0000000007#EVAL")["bodyRef"]["S"]
+    aws.s3().put_object(Bucket="intake-bucket", Key=ref, Body=gzip.compress(b'{"x": "tampered"}'))
+    with pytest.raises(RuntimeError, match="does not match its sha256"):
+        store.get_version_item(KEY, 7, "EVAL")
+    with pytest.raises(RuntimeError, match="INTAKE_BUCKET is not set"):
+        EntityStore("entities").put_version_item(KEY, 8, "EVAL", body)
+
+
+def test_given_a_body_over_the_plain_limit_then_it_is_gzip_compressed_in_the_item(backend):
+    store, _ = backend
+    body = json.dumps({"parts": ["same text"] * 20_000})  # ~220 KB, compresses well
+    store.put_version_item(KEY, 9, "EVAL", body)
+    item = _raw_item("V#0000000009#EVAL")
+    assert "bodyGz" in item and len(item["bodyGz"]["B"]) < 10_000
+    assert store.get_version_item(KEY, 9, "EVAL") == body
+
+
+def test_given_an_object_over_the_read_limit_then_it_is_not_read_and_rejected_by_server_side_copy(backend):
+    _, bucket = backend
+    aws.s3().put_object(Bucket="intake-bucket", Key="submissions/big.json", Body=b"x" * 5000)
+    obj = bucket.read("submissions/big.json", max_bytes=1000)
+    assert (obj.data, obj.size) == (b"", 5000)
+    problems = [Problem(path="$", message="too large")]
+    target = bucket.reject("submissions/big.json", None, problems, "submission", obj.version_id)
+    assert aws.s3().get_object(Bucket="intake-bucket", Key=target)["Body"].read() == b"x" * 5000

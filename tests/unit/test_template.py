@@ -142,3 +142,108 @@ def test_code_uris_point_at_existing_folders_with_an_app_module():
         if res["Type"] == "AWS::Serverless::LayerVersion":
             assert (ROOT / props["ContentUri"] / "requirements.txt").is_file()
             assert res["Metadata"]["BuildMethod"] == "python3.12"
+
+
+QUEUE_OF = {
+    "Ingest": "IngestQueue",
+    "Eligibility": "EligibilityQueue",
+    "Quality": "QualityQueue",
+    "Ia": "IaQueue",
+    "Pi": "PiQueue",
+    "Cost": "CostQueue",
+    "Reweighting": "ReweightingQueue",
+    "Aggregator": "AggregatorQueue",
+}
+
+
+def test_no_role_gets_sams_sqs_managed_policy_and_each_consumes_only_its_own_queue(cfn):
+    """SAM's `Events: SQS` attaches AWSLambdaSQSQueueExecutionRole (receive/delete on every queue): the
+    template declares the mappings itself and scopes the consume permissions to the function's queue."""
+    for fn, queue in QUEUE_OF.items():
+        role = cfn["Resources"][f"{fn}FunctionRole"]["Properties"]
+        managed = {arn.rsplit("/", 1)[-1] for arn in role["ManagedPolicyArns"]}
+        assert managed == {"AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess"}, fn
+        receive = [s for s in _statements(cfn, fn) if "sqs:ReceiveMessage" in s["Action"]]
+        assert [s["Resource"] for s in receive] == [{"Fn::GetAtt": [queue, "Arn"]}], fn
+        assert set(receive[0]["Action"]) == {
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:ChangeMessageVisibility",
+            "sqs:GetQueueAttributes",
+        }
+    mappings = resources_of_type(cfn, "AWS::Lambda::EventSourceMapping")
+    assert {
+        (m["Properties"]["FunctionName"]["Ref"], m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0])
+        for m in mappings.values()
+    } == {(f"{fn}Function", queue) for fn, queue in QUEUE_OF.items()}
+
+
+def test_large_bodies_live_under_a_non_notified_expiring_state_prefix(cfn):
+    bucket = cfn["Resources"]["IntakeBucket"]["Properties"]
+    (rule,) = bucket["LifecycleConfiguration"]["Rules"]
+    assert rule["Prefix"] == "state/versions/" and rule["ExpirationInDays"] == {"Ref": "RetentionDays"}
+    prefixes = [
+        q["Filter"]["S3Key"]["Rules"][0]["Value"]
+        for q in bucket["NotificationConfiguration"]["QueueConfigurations"]
+    ]
+    assert not any("state/".startswith(p) for p in prefixes)
+    for fn in QUEUE_OF:
+        text = json.dumps(_statements(cfn, fn))
+        assert ("/state/*" in text) == (fn != "Ingest"), fn  # ingest stores no intermediate results
+    ingest_env = cfn["Resources"]["IngestFunction"]["Properties"]["Environment"]["Variables"]
+    assert ingest_env["MAX_INPUT_BYTES"] == "10485760"
+
+
+def _sam_sqs_event(template: str) -> str:
+    """The same template with the ingest function's mapping written the SAM way (Events: SQS)."""
+    sam_event = (
+        "      Events:\n        SamIntake:\n          Type: SQS\n          Properties:\n"
+        "            Queue: !GetAtt IngestQueue.Arn\n            BatchSize: 10\n"
+        "            FunctionResponseTypes: [ReportBatchItemFailures]\n"
+    )
+    anchor = "  EligibilityFunction:\n"
+    return template.replace(anchor, sam_event + "\n" + anchor, 1)
+
+
+def test_given_sams_sqs_event_source_then_the_lint_names_the_wildcard_managed_policy(tmp_path):
+    bad = tmp_path / "template.yaml"
+    bad.write_text(_sam_sqs_event(TEMPLATE.read_text()))
+    lint = _lint_module()
+    findings = lint.iam_findings(translate(bad))
+    assert len(findings) == 1
+    assert findings[0].startswith(
+        "IngestFunctionRole: managed policy service-role/AWSLambdaSQSQueueExecutionRole"
+    )
+    assert lint.main([str(bad)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("statement", "flagged"),
+    [
+        ({"Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": "*"}, True),
+        ({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::*"}, True),
+        ({"Effect": "Allow", "Action": "*", "Resource": ["*"]}, True),
+        ({"Effect": "Allow", "Action": ["xray:PutTraceSegments"], "Resource": "*"}, False),
+        ({"Effect": "Deny", "Action": "s3:*", "Resource": "*"}, False),
+        ({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/inputs/*"}, False),
+    ],
+)
+def test_the_lint_flags_inline_statements_reaching_sqs_s3_or_dynamodb_on_a_wildcard(statement, flagged):
+    role = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {"Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [statement]}}]},
+    }
+    findings = _lint_module().iam_findings({"Resources": {"R": role}})
+    assert bool(findings) is flagged
+
+
+def test_the_lint_flags_broad_and_unknown_managed_policies_and_accepts_the_known_safe_ones():
+    def role(*names: str) -> dict[str, Any]:
+        arns = [f"arn:aws:iam::aws:policy/{n}" for n in names]
+        return {"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"ManagedPolicyArns": arns}}}}
+
+    lint = _lint_module()
+    assert lint.iam_findings(role("service-role/AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess")) == []
+    assert "grants dynamodb:* on every table" in lint.iam_findings(role("AmazonDynamoDBFullAccess"))[0]
+    assert "s3:GetObject/PutObject on every bucket" in lint.iam_findings(role("AWSLambdaExecute"))[0]
+    assert "is not known to stay off" in lint.iam_findings(role("SomeNewPolicy"))[0]

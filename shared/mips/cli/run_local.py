@@ -262,7 +262,12 @@ def run(args: argparse.Namespace) -> int:
             f"{summary['messagesHandled']} messages in {summary['seconds']} s\n"
         )
         docs = list(summary["results"].values())
-        print(results_table(docs) if docs else "No results.")
+        if docs:
+            print(results_table(docs))
+        elif summary["rejected"]:
+            print("No results: no entity has an accepted input (see the rejected files below).")
+        else:
+            print("No results.")
         if summary["results"]:
             print(f"\nResult documents: {out / 'results'}/")
         if summary["rejected"]:

@@ -8,6 +8,7 @@ all eight functions and lives here once.
 from __future__ import annotations
 
 import re
+import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,13 +25,27 @@ from .steps import Outcome, Pipeline
 RecordWork = Callable[[Pipeline, str], Iterable[Outcome]]
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]
 
-_TIN_LIKE = re.compile(r"\d{5,}(\d{4})")
+#: nine or more digits, optionally hyphenated (123456789, 12-3456789, 123-45-6789, a 10-digit NPI)
+_TIN_LIKE = re.compile(r"(?<!\d)(?:\d{3}-\d{2}-\d{4}|\d{2}-\d{7})(?!\d)|\d{9,}")
+
+
+class RecordFailed(RuntimeError):
+    """A record's failure, re-raised with a redacted message and no chained traceback.
+
+    What a handler raises ends up in places we do not format: powertools' BatchProcessingError text (which
+    Lambda prints when a whole batch fails), X-Ray exception metadata. Exception messages can name S3 keys
+    or values holding a TIN, so only this redacted form leaves the record handler.
+    """
+
+
+def _mask(match: re.Match[str]) -> str:
+    return "*****" + re.sub(r"\D", "", match.group())[-4:]
 
 
 def redact(value: Any) -> Any:
-    """Mask digit runs that could be a TIN (keep the last 4) in anything we log (security standard)."""
+    """Mask digit runs that could be a TIN or NPI (keep the last 4) in anything we log (security standard)."""
     if isinstance(value, str):
-        return _TIN_LIKE.sub(lambda m: "*****" + m.group(1), value)
+        return _TIN_LIKE.sub(_mask, value)
     if isinstance(value, dict):
         return {k: redact(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -51,11 +66,18 @@ def build_handler(step: str, work: RecordWork) -> LambdaHandler:
         try:
             outcomes = list(work(pipeline, record.body))
         except Exception as exc:
-            logger.exception(
-                "record failed", extra={"messageId": record.message_id, "error": type(exc).__name__}
+            detail = redact(f"{type(exc).__name__}: {exc}")
+            logger.error(
+                "record failed",
+                extra={
+                    "messageId": record.message_id,
+                    "error": type(exc).__name__,
+                    "detail": detail,
+                    "traceback": redact("".join(traceback.format_exception(exc))),
+                },
             )
             metrics.add_metric(name="RecordsFailed", unit=MetricUnit.Count, value=1)
-            raise
+            raise RecordFailed(detail) from None
         if not outcomes:
             logger.info(f"{step}: nothing to do (e.g. the s3:TestEvent message)")
             metrics.add_metric(name="RecordsWithoutWork", unit=MetricUnit.Count, value=1)

@@ -3,11 +3,12 @@
 moto's CloudFormation accepts the translated template but silently drops bucket notifications, TTL and
 queue policies, and cannot run the Lambda functions without Docker. So we interpret the translated
 template ourselves: every S3 bucket (versioning, encryption, public access block, ownership, policy,
-notifications), SQS queue (attributes, redrive policy, queue policy) and DynamoDB table (keys, billing,
-SSE, PITR, TTL) is created with the plain service APIs, in dependency order, with intrinsic functions
-resolved by :class:`mips.pipeline.template.Resolver`. Lambda functions are not created: their handler,
-code folder, timeout and environment variables, and the event source mappings, are read from the template
-and returned as a :class:`Stack` for :mod:`mips.pipeline.driver` to invoke in-process.
+notifications, lifecycle rules), SQS queue (attributes, redrive policy, queue policy) and DynamoDB table
+(keys, billing, SSE, PITR, TTL) is created with the plain service APIs, in dependency order, with
+intrinsic functions resolved by :class:`mips.pipeline.template.Resolver`. Lambda functions are not
+created: their handler, code folder, timeout and environment variables, and the event source mappings,
+are read from the template and returned as a :class:`Stack` for :mod:`mips.pipeline.driver` to invoke
+in-process.
 """
 
 from __future__ import annotations
@@ -87,6 +88,23 @@ class Stack:
 
 def _ignore(exc: ClientError, *codes: str) -> bool:
     return exc.response.get("Error", {}).get("Code") in codes
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A CloudFormation lifecycle rule (Prefix, ExpirationInDays...) in the S3 API's shape."""
+    out: dict[str, Any] = {
+        "Status": rule.get("Status", "Enabled"),
+        "Filter": {"Prefix": rule.get("Prefix", "")},
+    }
+    if "Id" in rule:
+        out["ID"] = rule["Id"]
+    if "ExpirationInDays" in rule:
+        out["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
+    if "NoncurrentVersionExpiration" in rule:
+        out["NoncurrentVersionExpiration"] = {
+            "NoncurrentDays": int(rule["NoncurrentVersionExpiration"]["NoncurrentDays"])
+        }
+    return out
 
 
 class Provisioner:
@@ -284,6 +302,11 @@ class Provisioner:
             )
         if "OwnershipControls" in p:
             s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls=p["OwnershipControls"])
+        lifecycle = p.get("LifecycleConfiguration", {}).get("Rules")
+        if lifecycle:
+            s3.put_bucket_lifecycle_configuration(
+                Bucket=name, LifecycleConfiguration={"Rules": [_lifecycle_rule(r) for r in lifecycle]}
+            )
         notif = p.get("NotificationConfiguration", {})
         queue_configs = [
             {

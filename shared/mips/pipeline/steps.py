@@ -2,8 +2,9 @@
 
 The pipeline runs exactly the steps :func:`mips.engine.score` is composed of, one function per step:
 
-``ingest``       validate the file; reject it, or store an immutable copy, bump the entity's input version
-                 (atomic, content-aware) and send the version's input snapshot to eligibility
+``ingest``       screen the file (size, empty, binary, XML/QRDA: :mod:`.intake`), check the performance year
+                 has rules, validate it; reject it, or store an immutable copy, bump the entity's input
+                 version (atomic, content-aware) and send the version's input snapshot to eligibility
 ``eligibility``  ``evaluate_entity`` + ``reporting_options`` + ``build_context``; one message per
                  (reporting option, category) to quality / ia / pi / cost
 ``<category>``   ``score_category``; when the four categories of an option are in, -> reweighting
@@ -29,14 +30,15 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from .. import engine
-from ..models import CmsData, EntityKey, Profile, Submission
+from ..models import CmsData, EntityKey, Problem, Profile, Submission
 from ..reference import ReferenceData, load_reference
-from ..rules import YearRules, rules_for
+from ..rules import UnsupportedPerformanceYear, YearRules, rules_for
 from ..scoring import CategoryResult, ScoringContext
 from ..validation import validate_document
 from . import aws
 from .events import InputRef, S3ObjectRef, StepMessage, parse_step_message
 from .idempotency import run_once
+from .intake import max_input_bytes, screen, too_large
 from .store import Bucket, EntityStore, StaleVersion, input_copy_key, publish_result_file
 
 #: environment variable holding the queue URL of each downstream step (set in template.yaml)
@@ -108,7 +110,7 @@ def _performance_year(data: bytes) -> int:
     """Peek at ``performanceYear`` to pick the reference data for validation (default 2024)."""
     try:
         doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return DEFAULT_YEAR
     if isinstance(doc, dict):
         inner = (doc.get("data") or {}).get("submission") if isinstance(doc.get("data"), dict) else None
@@ -125,6 +127,16 @@ def _reference_for(p: Pipeline, year: int) -> ReferenceData:
         return p.reference(DEFAULT_YEAR)
 
 
+def _unsupported_year(p: Pipeline, year: int, file: str) -> Problem | None:
+    """A problem when the engine has no rules for ``year``. Reference data may exist for such a year
+    (2025), so validation alone would accept the file and eligibility would fail on every retry."""
+    try:
+        p.rules(year)
+    except UnsupportedPerformanceYear as exc:
+        return Problem(path="$.performanceYear", message=f"{exc}: this file cannot be scored", file=file)
+    return None
+
+
 def ingest_object(p: Pipeline, obj: S3ObjectRef) -> Outcome:
     """Validate one intake file; reject it or register it as the entity's newest input and fan out."""
     kind = obj.kind
@@ -132,18 +144,34 @@ def ingest_object(p: Pipeline, obj: S3ObjectRef) -> Outcome:
         return Outcome("skipped", {"reason": "folder marker"})
     if kind is None:
         return Outcome("skipped", {"reason": "key is outside submissions/, profiles/, cms-data/"})
+    limit = max_input_bytes()
     try:
-        s3obj = p.bucket.read(obj.key, obj.version_id)
+        s3obj = p.bucket.read(obj.key, obj.version_id, max_bytes=limit)
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "NoSuchVersion", "404"}:
             return Outcome("skipped", {"reason": "object no longer exists"})
         raise
+    if s3obj.size > limit:  # not read into memory: copied to rejected/ by S3 itself
+        target = p.bucket.reject(obj.key, None, too_large(s3obj.size, limit), kind, s3obj.version_id)
+        return Outcome("rejected", {"rejected": target, "errors": 1, "bytes": s3obj.size})
     data = s3obj.data
-    report = validate_document(data, _reference_for(p, _performance_year(data)), kind=kind, file=obj.key)
+    # not JSON at all (empty, binary, XML/QRDA, absurd nesting): a clear rejection, never a retry loop
+    problems = screen(data, kind)
+    if problems:
+        target = p.bucket.reject(obj.key, data, problems, kind)
+        return Outcome("rejected", {"rejected": target, "errors": len(problems)})
+    year = _performance_year(data)
+    if (unsupported := _unsupported_year(p, year, obj.key)) is not None:
+        target = p.bucket.reject(obj.key, data, [unsupported], kind)
+        return Outcome("rejected", {"rejected": target, "errors": 1})
+    report = validate_document(data, _reference_for(p, year), kind=kind, file=obj.key)
     if not report.valid or report.model is None:
         target = p.bucket.reject(obj.key, data, report.problems, kind)
         return Outcome("rejected", {"rejected": target, "errors": len(report.errors)})
     key: EntityKey = report.model.key
+    if (unsupported := _unsupported_year(p, key.performance_year, obj.key)) is not None:
+        target = p.bucket.reject(obj.key, data, [unsupported], kind)
+        return Outcome("rejected", {"rejected": target, "errors": 1})
     sha = hashlib.sha256(data).hexdigest()
     identity = {
         "entity": key.storage_id(),

@@ -16,13 +16,19 @@ Entity table layout (one partition per entity, ``pk = EntityKey.storage_id()``):
 =====================================  =================================================================
 
 Per-version items carry ``expiresAt`` (DynamoDB TTL) so old versions age out; ``ENTITY`` and ``RESULT``
-never expire. Bodies are pydantic ``model_dump_json`` strings (gzip-compressed into ``bodyGz`` when a
-body would approach DynamoDB's 400 KB item limit).
+never expire. Bodies are pydantic ``model_dump_json`` strings, kept within DynamoDB's 400 KB item limit:
+up to ``_GZIP_OVER`` bytes as ``body``; larger ones gzip-compressed as ``bodyGz``; and when even the
+compressed body exceeds ``_INLINE_MAX`` (a group with many measures in several reporting options, each
+with its full explanation tree), the compressed body goes to the intake bucket under ``state/`` (a prefix
+S3 does not notify) and the item keeps a pointer ``bodyRef`` and the body's ``bodySha256``, checked on
+every read. ``state/versions/`` expires with the per-version items (bucket lifecycle rule);
+``state/results/`` holds RESULT bodies and is kept.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import time
@@ -37,7 +43,11 @@ from .events import InputRef
 
 ENTITY_SK, RESULT_SK = "ENTITY", "RESULT"
 KINDS = ("submission", "profile", "cmsData")
-_GZIP_OVER = 300_000
+#: bodies longer than this (UTF-8 bytes) are gzip-compressed in the item
+_GZIP_OVER = 64_000
+#: compressed bodies longer than this go to S3 (DynamoDB items are limited to 400 KB, names included)
+_INLINE_MAX = 350_000
+STATE_PREFIX = "state/"
 _RESULT_FILE_VERSION_META = "input-version"
 
 
@@ -61,18 +71,6 @@ def version_sk(version: int, name: str) -> str:
     return f"V#{version:010d}#{name}"
 
 
-def _body_attrs(body: str) -> dict[str, Any]:
-    if len(body) > _GZIP_OVER:
-        return {"bodyGz": {"B": gzip.compress(body.encode())}}
-    return {"body": {"S": body}}
-
-
-def _body_of(item: dict[str, Any]) -> str:
-    if "bodyGz" in item:
-        return gzip.decompress(item["bodyGz"]["B"]).decode()
-    return str(item["body"]["S"])
-
-
 @dataclass
 class Registration:
     """The outcome of registering one input file for an entity."""
@@ -93,10 +91,50 @@ def _inputs_of(item: dict[str, Any]) -> dict[str, InputRef]:
 
 
 class EntityStore:
-    """DynamoDB access for one table (``ENTITY_TABLE``)."""
+    """DynamoDB access for one table (``ENTITY_TABLE``); oversized bodies in ``INTAKE_BUCKET``/state/."""
 
-    def __init__(self, table: str | None = None) -> None:
+    def __init__(self, table: str | None = None, bucket: str | None = None) -> None:
         self.table = table or os.environ["ENTITY_TABLE"]
+        self.bucket = bucket or os.environ.get("INTAKE_BUCKET")
+
+    # -- bodies ---------------------------------------------------------------------------------------
+    def _body_attrs(self, key: EntityKey, body: str, durable: bool) -> dict[str, Any]:
+        """The item attributes holding ``body``: inline, gzip-compressed, or a pointer to S3 + sha256."""
+        data = body.encode()
+        if len(data) <= _GZIP_OVER:
+            return {"body": {"S": body}}
+        packed = gzip.compress(data)
+        if len(packed) <= _INLINE_MAX:
+            return {"bodyGz": {"B": packed}}
+        if not self.bucket:
+            raise RuntimeError(
+                f"a {len(packed)}-byte compressed body exceeds the DynamoDB item limit and INTAKE_BUCKET "
+                "is not set to hold it"
+            )
+        sha = hashlib.sha256(data).hexdigest()
+        where = "results" if durable else "versions"
+        s3_key = (
+            f"{STATE_PREFIX}{where}/{key.performance_year}/{key.entity_type}/"
+            f"{key.taxpayer_identification_number}/{key.leaf()}/{sha}.json.gz"
+        )
+        aws.s3().put_object(
+            Bucket=self.bucket, Key=s3_key, Body=packed, ContentType="application/gzip"
+        )  # written before the item that points at it, so a pointer never dangles
+        return {"bodyRef": {"S": s3_key}, "bodySha256": {"S": sha}, "bodyBytes": {"N": str(len(data))}}
+
+    def _body_of(self, item: dict[str, Any]) -> str:
+        if "bodyRef" in item:
+            if not self.bucket:
+                raise RuntimeError("an item's body is in S3 but INTAKE_BUCKET is not set")
+            s3_key = item["bodyRef"]["S"]
+            packed = aws.s3().get_object(Bucket=self.bucket, Key=s3_key)["Body"].read()
+            data = gzip.decompress(packed)
+            if hashlib.sha256(data).hexdigest() != item["bodySha256"]["S"]:
+                raise RuntimeError(f"stored body {s3_key} does not match its sha256")
+            return data.decode()
+        if "bodyGz" in item:
+            return gzip.decompress(item["bodyGz"]["B"]).decode()
+        return str(item["body"]["S"])
 
     # -- inputs and versions -------------------------------------------------------------------------
     def register_input(self, key: EntityKey, kind: str, ref: InputRef, last_modified_ms: int) -> Registration:
@@ -162,14 +200,14 @@ class EntityStore:
             "version": {"N": str(version)},
             "createdAt": {"N": str(_now_ms())},
             "expiresAt": {"N": str(int(time.time()) + _retention_seconds())},
-            **_body_attrs(body),
+            **self._body_attrs(key, body, durable=False),
         }
         item.update({k: {"S": v} for k, v in extra.items()})
         aws.dynamodb().put_item(TableName=self.table, Item=item)
 
     def get_version_item(self, key: EntityKey, version: int, name: str) -> str | None:
         item = self._get(key, version_sk(version, name))
-        return _body_of(item) if item else None
+        return self._body_of(item) if item else None
 
     def query_version_items(self, key: EntityKey, version: int, prefix: str) -> dict[str, str]:
         """Every item of ``version`` whose name starts with ``prefix``: name -> body."""
@@ -184,7 +222,7 @@ class EntityStore:
         while True:
             resp = aws.dynamodb().query(**kwargs)
             for item in resp.get("Items", []):
-                out[item["sk"]["S"][len(version_sk(version, "")) :]] = _body_of(item)
+                out[item["sk"]["S"][len(version_sk(version, "")) :]] = self._body_of(item)
             if "LastEvaluatedKey" not in resp:
                 return out
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
@@ -220,7 +258,7 @@ class EntityStore:
             "status": {"S": str(doc.get("status"))},
             "reportingOption": {"S": str(doc.get("reportingOption"))},
             "finalScore": {"N": repr(float(doc.get("finalScore", 0.0)))},
-            **_body_attrs(body),
+            **self._body_attrs(key, body, durable=True),
         }
         try:
             aws.dynamodb().put_item(
@@ -240,7 +278,7 @@ class EntityStore:
         item = self._get(key, RESULT_SK)
         if not item:
             return None
-        return int(item["version"]["N"]), json.loads(_body_of(item))
+        return int(item["version"]["N"]), json.loads(self._body_of(item))
 
     def _get(self, key: EntityKey, sk: str, projection: str | None = None) -> dict[str, Any] | None:
         kwargs: dict[str, Any] = {
@@ -277,6 +315,7 @@ class S3Object:
     data: bytes
     last_modified_ms: int
     version_id: str | None
+    size: int = 0
 
 
 class Bucket:
@@ -285,16 +324,25 @@ class Bucket:
     def __init__(self, name: str | None = None) -> None:
         self.name = name or os.environ["INTAKE_BUCKET"]
 
-    def read(self, key: str, version_id: str | None = None) -> S3Object:
+    def read(self, key: str, version_id: str | None = None, max_bytes: int | None = None) -> S3Object:
+        """The object's bytes; an object over ``max_bytes`` is not read (``data`` empty, ``size`` set)."""
         kwargs: dict[str, Any] = {"Bucket": self.name, "Key": key}
         if version_id and version_id != "null":
             kwargs["VersionId"] = version_id
         resp = aws.s3().get_object(**kwargs)
         lm = resp.get("LastModified")
+        size = int(resp.get("ContentLength") or 0)
+        if max_bytes is not None and size > max_bytes:
+            resp["Body"].close()
+            data = b""
+        else:
+            data = resp["Body"].read()
+            size = len(data)
         return S3Object(
-            data=resp["Body"].read(),
+            data=data,
             last_modified_ms=int(lm.timestamp() * 1000) if lm else _now_ms(),
             version_id=resp.get("VersionId"),
+            size=size,
         )
 
     def put_json(self, key: str, doc: Any, metadata: dict[str, str] | None = None) -> None:
@@ -309,10 +357,26 @@ class Bucket:
     def put_bytes(self, key: str, data: bytes, content_type: str = "application/json") -> None:
         aws.s3().put_object(Bucket=self.name, Key=key, Body=data, ContentType=content_type)
 
-    def reject(self, source_key: str, data: bytes, problems: list[Problem], kind: str | None) -> str:
-        """Copy a bad file to ``rejected/<key>`` with ``rejected/<key>.errors.json`` (contract 4)."""
+    def reject(
+        self,
+        source_key: str,
+        data: bytes | None,
+        problems: list[Problem],
+        kind: str | None,
+        version_id: str | None = None,
+    ) -> str:
+        """Copy a bad file to ``rejected/<key>`` with ``rejected/<key>.errors.json`` (contract 4).
+
+        ``data=None`` (a file too large to read) copies it within S3 instead.
+        """
         target = f"rejected/{source_key}"
-        self.put_bytes(target, data, "application/octet-stream")
+        if data is None:
+            source: dict[str, str] = {"Bucket": self.name, "Key": source_key}
+            if version_id and version_id != "null":
+                source["VersionId"] = version_id
+            aws.s3().copy_object(Bucket=self.name, Key=target, CopySource=source)
+        else:
+            self.put_bytes(target, data, "application/octet-stream")
         self.put_json(
             f"{target}.errors.json",
             {
