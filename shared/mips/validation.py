@@ -126,6 +126,8 @@ def _load_json(data: bytes | str) -> tuple[Any, Problem | None]:
             return None, Problem(path="$", message=f"not UTF-8 text: {exc.reason} at byte {exc.start}")
     try:
         return json.loads(data), None
+    except RecursionError:
+        return None, Problem(path="$", message="JSON nested too deeply to be an input file")
     except json.JSONDecodeError as exc:
         return None, Problem(
             path="$",

@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .rules import RULES
+
 #: The NPI check digit is the Luhn digit of the 9 leading digits prefixed with the health-industry
 #: issuer prefix 80840 (ISO 7812, as CMS documents for the NPI).
 NPI_LUHN_PREFIX = "80840"
@@ -67,7 +69,13 @@ def check_entity_key(doc: Mapping[str, Any], base: str, year: int, err: Report) 
     Type errors (e.g. a string year) are left to the pydantic models, which report them with their path.
     """
     perf_year = doc.get("performanceYear")
-    if isinstance(perf_year, int) and not isinstance(perf_year, bool) and perf_year != year:
+    if isinstance(perf_year, int) and not isinstance(perf_year, bool) and perf_year not in RULES:
+        err(
+            f"{base}.performanceYear",
+            f"performanceYear {perf_year} is invalid for {', '.join(map(str, sorted(RULES)))}: this engine "
+            f"has no scoring rules for {perf_year} (expected {' or '.join(map(str, sorted(RULES)))})",
+        )
+    elif isinstance(perf_year, int) and not isinstance(perf_year, bool) and perf_year != year:
         err(
             f"{base}.performanceYear",
             f"performanceYear {perf_year} is invalid for {year}: this engine scores performance year "

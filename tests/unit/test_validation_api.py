@@ -242,3 +242,45 @@ def test_given_a_profile_dropped_as_a_submission_when_validated_then_no_measurem
     report = validate_document(profile(), ref, kind="submission")
     assert [p.path for p in report.errors] == ["$.measurementSets"]
     assert "expected at least one measurement set" in report.errors[0].message
+
+
+def test_given_json_nested_deeper_than_python_can_parse_then_a_problem_not_an_exception(ref):
+    """Contract: validate never raises on bad input (here: 200,000 nested arrays)."""
+    from mips.validation import validate_document
+
+    report = validate_document(b"[" * 200_000 + b"]" * 200_000, ref)
+    assert not report.valid
+    assert report.problems[0].path == "$" and "nested too deeply" in report.problems[0].message
+
+
+def test_given_a_2025_profile_validated_with_2025_reference_data_then_year_not_supported():
+    """The engine has rules for 2024 only: another year is invalid even when CMS data for it loads."""
+    from mips.reference import load_reference
+    from mips.validation import validate_document
+
+    ref_2025 = load_reference(2025) if _has_2025() else None
+    if ref_2025 is None:
+        import pytest
+
+        pytest.skip("no 2025 reference data beside the project")
+    doc = {
+        "performanceYear": 2025,
+        "entityType": "group",
+        "taxpayerIdentificationNumber": "000000001",
+        "practiceSize": 20,
+    }
+    report = validate_document(doc, ref_2025, kind="profile")
+    assert not report.valid
+    assert any(
+        p.path == "$.performanceYear" and "no scoring rules for 2025" in p.message for p in report.problems
+    )
+
+
+def _has_2025() -> bool:
+    from mips.reference import ReferenceDataError, load_reference
+
+    try:
+        load_reference(2025)
+    except ReferenceDataError:
+        return False
+    return True
