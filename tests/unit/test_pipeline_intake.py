@@ -34,11 +34,12 @@ def test_given_valid_json_of_any_kind_then_screening_leaves_it_to_the_validator(
     [
         (b"", "the file is empty (0 bytes): expected QPP Submissions API JSON"),
         (b"\n \r\n", "the file is blank (whitespace only)"),
-        (gzip.compress(b"{}"), "the file is gzip-compressed data, not JSON"),
+        (gzip.compress(b"{}", mtime=0), "the file is gzip-compressed data, not JSON"),
         (b"PK\x03\x04rest", "a ZIP archive (or an .xlsx/.docx file)"),
         (b"%PDF-1.7", "a PDF document"),
         (b"[" * 100_000, f"JSON nested {MAX_JSON_DEPTH + 1} levels deep"),
     ],
+    ids=["empty", "blank", "gzip", "zip", "pdf", "deep-json"],  # stable ids: xdist workers must agree
 )
 def test_given_a_file_that_is_not_json_then_the_problem_says_what_it_is(data, expected):
     assert expected in _only(screen(data, "submission"))
