@@ -8,12 +8,14 @@ skips only when that is impossible here, with the script's reason.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import importlib.util
 import json
 import struct
 import subprocess
 import sys
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -44,13 +46,16 @@ SHOTS = _shots()
 def browser() -> str:
     found = SHOTS.find_chromium()
     if found is None:
-        why = subprocess.run(
-            [str(ROOT / "scripts" / "ensure-chromium")],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        ).stdout.strip()
+        # one install at a time when several xdist workers get here (apt-get holds the dpkg lock)
+        with open(Path(tempfile.gettempdir()) / "mips-ensure-chromium.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            why = subprocess.run(
+                [str(ROOT / "scripts" / "ensure-chromium")],
+                capture_output=True,
+                text=True,
+                timeout=900,
+                check=False,
+            ).stdout.strip()
         found = SHOTS.find_chromium()
         if found is None:
             pytest.skip(why or "chromium could not be installed (scripts/ensure-chromium)")
@@ -133,9 +138,11 @@ def test_given_an_example_report_when_rendered_in_chromium_then_the_page_shows_t
     )
     shown = {r["data-category"]: r for r in dom.rows}
     assert set(shown) == set(doc["categories"])
+    contributions = {p["name"]: p["value"] for p in doc["explanation"]["parts"]}
     for c, out in doc["categories"].items():
-        score = shown[c]["data-score"]
+        score, points = shown[c]["data-score"], shown[c]["data-contribution"]
         assert (float(score) if score else None) == out["score"], c
+        assert (float(points) if points else None) == contributions[c], c  # null when reweighted
     assert ("PRELIMINARY" in dom.badges) == (doc["status"] == "preliminary")
 
 

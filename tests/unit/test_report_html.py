@@ -117,3 +117,25 @@ def test_given_bad_usage_when_reported_then_exit_2_or_1_with_a_reason(tmp_path, 
     assert main(["report", *two, "--profile", str(E1 / "profile.json"), "-o", str(tmp_path)]) == 2
     assert main(["report", str(tmp_path / "missing.json"), "-o", str(tmp_path)]) == 1
     assert "file not found" in capsys.readouterr().err
+
+
+def test_given_a_bonus_from_an_unconfirmed_formula_when_rendered_then_it_is_marked_estimated(ref, rules):
+    """Example 03 gives complex patient indicators; the spec 8.1 formula is UNCONFIRMED (0 points)."""
+    folder = EXAMPLES / "03-large-group-hwr"
+    doc = score(
+        Submission.model_validate_json((folder / "submission.json").read_text()),
+        Profile.model_validate_json((folder / "profile.json").read_text()),
+        CmsData.model_validate_json((folder / "cms-data.json").read_text()),
+        ref,
+    ).to_doc()
+    html = render_entity(doc, rules=rules)
+    assert 'data-badge="ESTIMATED bonuses"' in html and "formula UNCONFIRMED, spec 8.1" in html
+    assert 'data-badge="ESTIMATED bonuses"' not in render_entity(
+        {**doc, "explanation": {**doc["explanation"], "parts": []}}, rules=rules
+    )
+
+
+def test_given_a_result_of_a_year_without_rules_when_rendered_then_the_page_says_there_is_no_curve(e1):
+    html = render_entity({**e1, "performanceYear": 1999})
+    assert "No payment rules for performance year 1999: no curve." in html
+    assert f'id="final-score" data-value="{e1["finalScore"]}"' in html

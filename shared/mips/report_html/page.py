@@ -137,6 +137,11 @@ def _badges(doc: Mapping[str, Any], rules: YearRules | None) -> tuple[list[tuple
             + "; ".join(PARAMETER_WORDS.get(u, u) for u in unconfirmed)
             + "), so the percentage is an estimate."
         )
+    for part in _root_parts_all(doc):  # a score part resting on an unconfirmed formula (e.g. the bonus)
+        if part.get("unit") == "points" and "UNCONFIRMED" in str(part.get("detail", "")):
+            what = str(part.get("title") or part.get("name"))
+            badges.append(("b-estimated", f"ESTIMATED {what.lower()}"))
+            notices.append(f"Estimated {what.lower()}: {part.get('detail')}")
     rules_version = str((doc.get("versions") or {}).get("rules", ""))
     if doc.get("preview") or "preview" in rules_version.lower() or getattr(rules, "preview", False):
         badges.append(("b-preview", "PREVIEW rules"))
