@@ -139,3 +139,11 @@ def test_given_a_result_of_a_year_without_rules_when_rendered_then_the_page_says
     html = render_entity({**e1, "performanceYear": 1999})
     assert "No payment rules for performance year 1999: no curve." in html
     assert f'id="final-score" data-value="{e1["finalScore"]}"' in html
+
+
+def test_given_a_broken_result_document_when_reported_then_exit_1_naming_the_json_path(tmp_path, e1, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**e1, "categories": {"quality": "high"}}))
+    assert main(["report", str(bad), "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}: $.categories.quality" in err and "not a valid result document" in err

@@ -56,6 +56,23 @@ def _is_result(doc: Any) -> bool:
     return isinstance(doc, dict) and {"finalScore", "categories", "explanation"} <= set(doc)
 
 
+def _result_problems(doc: dict[str, Any]) -> list[str]:
+    """Why a document that looks like a result is not one (contract 2), as ``$.path: message`` lines."""
+    from pydantic import ValidationError
+
+    from ..models.common import problems_from_validation_error
+    from ..models.result import ScoreResult
+
+    try:
+        ScoreResult.model_validate(doc)
+    except ValidationError as exc:
+        return [
+            f"{p.path}: {p.message} (not a valid result document)"
+            for p in problems_from_validation_error(exc)
+        ]
+    return []
+
+
 def _jobs(inputs: list[str], profile: str | None, cms_data: str | None) -> Iterator[Job | str]:
     """Jobs for the inputs, or an error sentence for an input that is none of the accepted kinds."""
     for raw in inputs:
@@ -80,6 +97,10 @@ def _jobs(inputs: list[str], profile: str | None, cms_data: str | None) -> Itera
                     continue
                 if _is_result(doc):
                     found = True
+                    problems = _result_problems(doc)
+                    if problems:
+                        yield "\n".join(f"{file}: {line}" for line in problems)
+                        continue
                     yield Job(source=str(file), result=doc)
             if not found:
                 yield f"{path}: no result documents and no folder with a submission.json found"
@@ -93,6 +114,10 @@ def _jobs(inputs: list[str], profile: str | None, cms_data: str | None) -> Itera
             yield f"{path}: $: not a readable JSON file: {exc}"
             continue
         if _is_result(doc):
+            problems = _result_problems(doc)
+            if problems:
+                yield "\n".join(f"{path}: {line}" for line in problems)
+                continue
             yield Job(source=str(path), result=doc)
         else:
             files = {"submission": path}
