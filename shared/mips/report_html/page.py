@@ -411,7 +411,7 @@ def render_index(entries: Sequence[tuple[Mapping[str, Any], str]], title: str = 
         leaf = (
             f"NPI {e['nationalProviderIdentifier']}"
             if e.get("nationalProviderIdentifier")
-            else e.get("entityId") or "group"
+            else e.get("entityId") or f"TIN {e.get('taxpayerIdentificationNumber')} (group)"
         )
         option = str(doc.get("reportingOption")) + (f" {doc['mvpId']}" if doc.get("mvpId") else "")
         rows.append(
