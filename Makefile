@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install reference test demo lint bench clean
+.PHONY: install reference test demo lint bench clean screenshots
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,10 @@ install: $(STAMP)
 reference: $(STAMP)
 	$(BIN)/mips reference
 
-## The test command (CI runs exactly this).
+## The test command (CI runs exactly this). scripts/ensure-chromium installs Debian's chromium for the
+## HTML report's browser test when it is missing (once; it never fails the build).
 test: reference
+	@scripts/ensure-chromium
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 ## The main job: score the example files (and CMS's own QPP JSON samples, when ../shared is beside the
@@ -32,6 +34,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check shared functions tests scripts
 	$(BIN)/mypy
 	$(BIN)/python scripts/lint_template.py
+
+## Refresh the report screenshots in docs/ (headless chromium, see scripts/report_screenshots.py).
+screenshots: reference
+	@scripts/ensure-chromium
+	$(BIN)/python scripts/report_screenshots.py --out docs
 
 bench: reference
 	$(BIN)/mips bench

@@ -24,7 +24,8 @@ from pydantic import BaseModel
 from . import ENGINE_VERSION
 from .eligibility import EligibilityResult, evaluate_eligibility
 from .explain import Node
-from .final import complex_patient_bonus, final_score, payment_adjustment
+from .explain_annotate import CATEGORY_TITLES, category_subtree, feedback_node, opportunities
+from .final import FinalScore, complex_patient_bonus, final_score, payment_adjustment
 from .models.cms_data import CmsData
 from .models.common import EntityKey
 from .models.profile import Profile
@@ -187,7 +188,11 @@ def input_status(profile: Profile | None, cms_data: CmsData | None) -> Literal["
 
 
 def _category_node(
-    c: str, result: CategoryResult | None, decision: WeightDecision, contribution: float
+    c: str,
+    result: CategoryResult | None,
+    decision: WeightDecision,
+    contribution: float,
+    ref: ReferenceData | None = None,
 ) -> Node:
     w = decision.weights.get(c, 0.0)
     code = decision.reweighted.get(c)
@@ -207,9 +212,11 @@ def _category_node(
         )
     return Node(
         name=c,
-        value=contribution,
+        title=f"{CATEGORY_TITLES[c]} component of total score",
+        value=None if code is not None else contribution,  # null when reweighted, as in the document
+        unit="points",
         detail=detail,
-        parts=[result.explanation] if result is not None else [],
+        parts=[category_subtree(c, result.explanation, ref)] if result is not None else [],
         metadata={
             "score": None if code is not None or result is None else result.score,
             "weight": w,
@@ -218,6 +225,42 @@ def _category_node(
             "reweightingReason": code,
         },
     )
+
+
+def score_adjustment_nodes(fs: FinalScore, rules: YearRules) -> list[Node]:
+    """The points between the categories plus bonuses and the final score, so the root's ``points``
+    parts add up to it: the cap (spec 9.1) or the performance-threshold rule (spec 3.0, 9.1)."""
+    if fs.threshold_rule:
+        return [
+            Node(
+                name="thresholdRule",
+                title="Final score set to the performance threshold",
+                value=fs.value,
+                unit="points",
+                detail=fs.detail,
+            )
+        ]
+    if fs.capped and fs.weighted_sum is not None:
+        cap = rules.bonus.final_score_cap
+        excess = fs.weighted_sum + fs.complex_patient_bonus - cap
+        return [
+            Node(
+                name="finalScoreCap",
+                title="Final score cap",
+                value=-excess,
+                unit="points",
+                detail=f"The final score is capped at {cap:g}: {excess:.4f} points above it are not counted "
+                "(spec 9.1).",
+            )
+        ]
+    return []
+
+
+def with_feedback(explanation: dict[str, Any], categories: dict[str, CategoryOut]) -> dict[str, Any]:
+    """The explanation document plus its ``feedback`` part (top improvement opportunities)."""
+    cats = {c: out.model_dump(by_alias=True) for c, out in categories.items()}
+    found = opportunities(explanation, cats)
+    return {**explanation, "parts": [*explanation["parts"], feedback_node(found).to_doc()]}
 
 
 def _entity_node(evaluation: EntityEvaluation, status: str) -> Node:
@@ -271,16 +314,23 @@ def finalize_option(
             points=result.points if show and result else None,
             max_points=result.max_points if show and result else None,
         )
-        nodes.append(_category_node(c, result, decision, fs.contributions.get(c, 0.0)))
+        nodes.append(_category_node(c, result, decision, fs.contributions.get(c, 0.0), ref))
     cpb = fs.complex_patient_bonus
     bonus_detail = (
         bonus.node.detail if not fs.threshold_rule else "No bonus: the final score is the threshold."
     )
-    nodes.append(Node(name="bonuses", value=cpb, detail=bonus_detail, parts=[bonus.node]))
+    nodes.append(
+        Node(
+            name="bonuses", title="Bonuses", value=cpb, unit="points", detail=bonus_detail, parts=[bonus.node]
+        )
+    )
+    nodes.extend(score_adjustment_nodes(fs, rules))
     nodes.append(
         Node(
             name="paymentAdjustment",
+            title=f"Payment adjustment {pay.payment_year}",
             value=pay.percent,
+            unit="percent",
             detail=pay.detail,
             metadata={
                 "paymentYear": pay.payment_year,
@@ -296,7 +346,9 @@ def finalize_option(
         nodes.append(Node(name="message", detail=note))
     total = Node(
         name="total",
+        title="Total Score",
         value=fs.value,
+        unit="points",
         detail=fs.detail,
         parts=nodes,
         metadata={
@@ -336,7 +388,7 @@ def finalize_option(
         payment_adjustment=PaymentAdjustmentOut(
             payment_year=pay.payment_year, percent=pay.percent, direction=pay.direction
         ),
-        explanation=total.to_doc(),
+        explanation=with_feedback(total.to_doc(), categories),
         alternatives=[],
         versions=VersionsOut(engine=ENGINE_VERSION, rules=rules.version, reference_data=ref.version),
     )

@@ -1,10 +1,11 @@
-"""The explanation tree: every score carries its parts (name, value, detail, parts), like CMS's scoring API.
+"""The explanation tree: every score carries its parts (name, title, value, detail, parts), as CMS's API does.
 
 See ``../shared/samples/qpp-json/scoring-example-output-*.json`` for the shape we mirror (spec 13.2).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -29,7 +30,11 @@ class Node(BaseModel):
     """One node of an explanation: ``value`` is what this part contributes, ``detail`` says why."""
 
     name: str
+    #: a human-readable label (a measure's or activity's title from the reference data), like CMS's ``title``
+    title: str | None = None
     value: NodeValue = None
+    #: what ``value`` counts: ``points`` (of the final score at the root's level), ``percent``, ...
+    unit: str | None = None
     detail: str = ""
     parts: list[Node] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
@@ -48,9 +53,21 @@ class Node(BaseModel):
                 return hit
         return None
 
+    def walk(self) -> Iterator[Node]:
+        """This node and every node below it, depth first."""
+        yield self
+        for p in self.parts:
+            yield from p.walk()
+
     def to_doc(self) -> dict[str, Any]:
-        """JSON form with 4-dp numbers; empty ``metadata`` omitted."""
-        doc: dict[str, Any] = {"name": self.name, "value": round4(self.value), "detail": self.detail}
+        """JSON form with 4-dp numbers; unset ``title``/``unit`` and empty ``metadata`` omitted."""
+        doc: dict[str, Any] = {"name": self.name}
+        if self.title is not None:
+            doc["title"] = self.title
+        doc["value"] = round4(self.value)
+        if self.unit is not None:
+            doc["unit"] = self.unit
+        doc["detail"] = self.detail
         doc["parts"] = [p.to_doc() for p in self.parts]
         if self.metadata:
             doc["metadata"] = round4(self.metadata)

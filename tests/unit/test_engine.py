@@ -158,7 +158,7 @@ def test_e1_through_score_matches_spec(ref):
     tree = r.explanation
     assert tree["name"] == "total" and [p["name"] for p in tree["parts"]][:4] == list(CATEGORIES)
     quality = tree["parts"][0]
-    assert quality["metadata"]["weight"] == 30.0 and quality["parts"][0]["name"] == "quality"
+    assert quality["metadata"]["weight"] == 30.0 and quality["parts"][0]["name"] == "qualityCategoryScore"
     assert quality["value"] == pytest.approx(19.979, abs=0.001)  # 66.5968 x 0.30
 
 

@@ -39,6 +39,7 @@ from . import aws
 from .events import InputRef, S3ObjectRef, StepMessage, parse_step_message
 from .idempotency import run_once
 from .intake import max_input_bytes, screen, too_large
+from .reports import publish_report
 from .store import Bucket, EntityStore, StaleVersion, input_copy_key, publish_result_file
 
 #: environment variable holding the queue URL of each downstream step (set in template.yaml)
@@ -371,6 +372,9 @@ def aggregate(p: Pipeline, msg: StepMessage) -> Outcome:
         key = msg.entity
         if (stale := _guard_current(p, msg)) is not None:
             publish_result_file(p.store, p.bucket, key)  # keep the file on the newest stored result
+            publish_report(
+                p.store, p.bucket, key, p.rules(key.performance_year), p.reference(key.performance_year)
+            )
             return stale
         year = key.performance_year
         ref, rules = p.reference(year), p.rules(year)
@@ -401,6 +405,7 @@ def aggregate(p: Pipeline, msg: StepMessage) -> Outcome:
         doc = engine.choose(scored).to_doc()
         written = p.store.put_result(key, msg.version, doc)
         published = publish_result_file(p.store, p.bucket, key)
+        publish_report(p.store, p.bucket, key, rules, ref)  # reports/...html beside results/...json
         return Outcome(
             "scored" if written else "older-than-stored",
             {
