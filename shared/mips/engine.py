@@ -152,6 +152,8 @@ def build_context(
         prior_year_quality_achievement_percent=profile.prior_year_quality_achievement_percent
         if profile
         else None,
+        practice_sites=profile.practice_sites if profile else None,
+        pcmh_recognized_practice_sites=profile.pcmh_recognized_practice_sites if profile else None,
     )
     submitted = frozenset(ms.category for ms in option_sets(submission, ctx) if ms.measurements)
     return ctx.model_copy(update={"submitted_categories": submitted})

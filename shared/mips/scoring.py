@@ -33,6 +33,9 @@ class ScoringContext(BaseModel):
     clinician_count: int | None = None  # practiceSize: NPIs billing under the TIN
     mips_apm_participant: bool = False
     prior_year_quality_achievement_percent: float | None = None
+    #: practice sites of a group's TIN and how many are recognized PCMHs (414.1380(b)(3)(ii)); None = unknown
+    practice_sites: int | None = None
+    pcmh_recognized_practice_sites: int | None = None
     #: categories for which this reporting option carries submitted data (IA APM credit needs another one)
     submitted_categories: frozenset[str] = frozenset()
 

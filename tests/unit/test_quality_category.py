@@ -388,3 +388,26 @@ def test_given_e1_when_explained_then_nodes_carry_benchmark_decile_and_pick(ref,
     assert n236.metadata["decile"] == 6 and "68.98-72" in n236.detail and "Picked at" in n236.detail
     assert r.explanation.find("denominator").value == 60
     assert "Quality = (" in r.explanation.detail
+
+
+def test_given_app_topped_out_measure_when_scored_then_not_capped_at_7(ref, rules):
+    """42 CFR 414.1367(c)(1)(ii): topped-out measures are not subject to the 7-point cap in the APP.
+    134 MIPS CQM (isToppedOutByProgram) at 100% >= p90 100 -> 10 (capped to 7 in traditional MIPS, E9);
+    with 001 eCQM 25% 7.8438 and 236 eCQM 70% 6.3377, CAHPS missing 0/10, no CMS data:
+    (7.8438 + 10 + 6.3377 + 0) / 40."""
+    sets = [
+        mset(
+            "electronicHealthRecord", [("001", single(250, 750)), ("236", single(700, 300))], program="app1"
+        ),
+        mset("registry", [("134", single(1000, 0))], program="app1"),
+    ]
+    ctx = ScoringContext(reporting_option="app", program_name="app1")
+    r = run(ref, rules, sets, ctx)
+    assert r.max_points == 40
+    assert r.score == pytest.approx((P001 + 10.0 + P236) / 40 * 100)
+    node = r.explanation.find("134")
+    assert node is not None and node.value == 10.0 and "414.1367(c)(1)(ii)" in node.detail
+    # the same measure in traditional MIPS keeps the cap (414.1380(b)(1)(iv)(B))
+    trad = run(ref, rules, [mset("registry", [("134", single(1000, 0))])], ScoringContext())
+    tnode = trad.explanation.find("134")
+    assert tnode is not None and tnode.value == 7.0

@@ -37,6 +37,7 @@ from .quality_measure import (
     place_rate,
     score_cahps,
     score_measurement,
+    topped_out_cap_applies,
 )
 
 __all__ = ["data_completeness", "decile_points", "performance_rate", "score_quality"]
@@ -363,8 +364,11 @@ def _score_admin(
                 "requirement is taken as met"
             )
         if bm.is_topped_out_by_program and pts > qr.topped_out_cap:
-            pts = qr.topped_out_cap
-            lines.append(f"Topped out by program: capped at {_fmt(pts)}")
+            if topped_out_cap_applies(ctx, qr):
+                pts = qr.topped_out_cap
+                lines.append(f"Topped out by program: capped at {_fmt(pts)}")
+            else:
+                lines.append("Topped out by program: not capped in the APP (42 CFR 414.1367(c)(1)(ii))")
         node.value = pts
         node.detail = (
             ". ".join(lines) + f". Adds {_fmt(pts)} points and {_fmt(qr.measure_denominator_points)} to "

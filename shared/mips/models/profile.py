@@ -60,3 +60,7 @@ class Profile(KeyedInput):
     special_statuses: SpecialStatuses = Field(default_factory=SpecialStatuses)
     exceptions: Exceptions = Field(default_factory=Exceptions)
     prior_year_quality_achievement_percent: float | None = Field(default=None, ge=0, le=100)
+    #: practice sites under the group's TIN and how many are recognized patient-centered medical homes:
+    #: a group's IA_PCMH attestation needs at least 50% of its sites (42 CFR 414.1380(b)(3)(ii))
+    practice_sites: NonNegativeInt | None = None
+    pcmh_recognized_practice_sites: NonNegativeInt | None = None
