@@ -41,7 +41,11 @@ def _data_submitted(results: dict[str, CategoryResult]) -> list[str]:
 
 
 def complex_patient_bonus(
-    cms_data: CmsData | None, results: dict[str, CategoryResult], entity_type: str, rules: YearRules
+    cms_data: CmsData | None,
+    results: dict[str, CategoryResult],
+    entity_type: str,
+    rules: YearRules,
+    facility_based: bool = False,
 ) -> BonusResult:
     """CPB points: the CMS figure when given, computed from the indicators only when the population
     means/SDs/medians are configured (42 CFR 414.1380(c)(3)(v)-(viii)), 0 without data submission."""
@@ -55,7 +59,8 @@ def complex_patient_bonus(
 
     if given is None:
         return none("No complex patient bonus in the CMS-calculated data: 0 points (spec 8.1).")
-    if b.cpb_requires_data_submission and not _data_submitted(results):
+    facility_ok = facility_based and b.cpb_facility_based_eligible  # 414.1380(c)(3)
+    if b.cpb_requires_data_submission and not _data_submitted(results) and not facility_ok:
         return none(
             "No data submitted for quality, IA or PI: not eligible for the complex patient bonus (spec 8.1)."
         )

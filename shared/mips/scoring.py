@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from .explain import Node
 from .models.common import Category, EntityType, ReportingOption
+from .models.profile import RosterClinician
 
 
 class ScoringContext(BaseModel):
@@ -36,6 +37,8 @@ class ScoringContext(BaseModel):
     #: practice sites of a group's TIN and how many are recognized PCMHs (414.1380(b)(3)(ii)); None = unknown
     practice_sites: int | None = None
     pcmh_recognized_practice_sites: int | None = None
+    #: the profile's TIN/NPI roster (APM Entity PI from clinician-level scores, 414.1317)
+    clinicians: list[RosterClinician] = Field(default_factory=list)
     #: categories for which this reporting option carries submitted data (IA APM credit needs another one)
     submitted_categories: frozenset[str] = frozenset()
 
