@@ -63,7 +63,8 @@ def test_given_a_redistribution_table_when_summing_each_row_then_weights_total_1
 
 def test_unconfirmed_list_is_exactly_what_no_source_settles():
     """cfr-verification-2024.md §2: of the 52 former UNCONFIRMED parameters, only those no source settles
-    remain flagged (items 5-9, 12, 18, 22-29, 36, 39, 40, 42, 48, 49, 51, 52)."""
+    remain flagged (items 5-9, 12, 18, 22-29, 36, 39, 40, 42, 48, 49, 51, 52), plus the EMA algorithm added
+    for spec 4.9 (spec 15 #23)."""
     r = rules_for(2024)
     listed = {f"{n}.{f}" for n, rs in r.rule_sets().items() for f in rs.unconfirmed()}
     assert listed == {
@@ -74,6 +75,7 @@ def test_unconfirmed_list_is_exactly_what_no_source_settles():
         "quality.outcome_measure_types",
         "quality.admin_claims",
         "quality.mvp_population_health_measures_counted",
+        "quality.ema_denominator_reduction",
         "pi.no_on_required_fails_category",
         "pi.hie_pick_best_option",
         "pi.public_health_points_one_excluded",

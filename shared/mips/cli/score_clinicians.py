@@ -54,17 +54,15 @@ def report_clinicians(
         return EXIT_OK
     for c in chosen:
         src = c.source
-        leaf = src.national_provider_identifier or src.entity_id or "group"
+        leaf = src.national_provider_identifier or src.entity_id or ""
         print(
             f"TIN {c.taxpayer_identification_number} / NPI {c.national_provider_identifier}: "
-            f"final score {c.final_score:.4f} from {src.entity_type} {leaf}"
+            f"final score {c.final_score:.4f} from {src.entity_type}{' ' + leaf if leaf else ''}"
             f" ({src.reporting_option}), payment adjustment {c.payment_adjustment.get('percent', 0.0):+.4f}%"
         )
         print(f"    {c.rule}")
         for alt in c.alternatives:
-            alt_leaf = alt.national_provider_identifier or alt.entity_id or "group"
-            print(
-                f"    alternative: {alt.entity_type} {alt_leaf} ({alt.reporting_option}) "
-                f"{alt.final_score:.4f}"
-            )
+            alt_leaf = alt.national_provider_identifier or alt.entity_id or ""
+            who = f"{alt.entity_type} {alt_leaf}".strip()
+            print(f"    alternative: {who} ({alt.reporting_option}) {alt.final_score:.4f}")
     return EXIT_OK

@@ -83,6 +83,9 @@ class QualityRules(RuleSet):
     app_missing_measure_scores_zero: bool
     #: whether the 7-point topped-out cap applies in the APP (42 CFR 414.1367(c)(1)(ii): it does not)
     app_topped_out_cap_applies: bool
+    # -- EMA / denominator reduction (spec 4.9) --------------------------------------------------------
+    ema_denominator_reduction: bool
+    ema_submission_methods: tuple[str, ...]
 
 
 _GROUPS = ("group", "virtualGroup", "apmEntity", "subgroup")
@@ -145,6 +148,8 @@ QUALITY_2024 = QualityRules(
     app_small_practice_points_on_dc_failure=True,
     app_missing_measure_scores_zero=True,
     app_topped_out_cap_applies=False,
+    ema_denominator_reduction=True,
+    ema_submission_methods=("claims", "registry"),
     sources={
         "data_completeness_threshold": "spec 4.2 [S:SEED-FM; S:QPP-QUAL] 75% of denominator-eligible cases",
         "data_completeness_threshold_inclusive": (
@@ -163,6 +168,17 @@ QUALITY_2024 = QualityRules(
             "spec 0.3 / Appendix A round(pts, 4) [S:SUBDOCS scoring-example-output-quality.json]: CMS rounds "
             "each measure's points to 4 dp before summing (unroundedScoreValue 34.93083333 = (3 + 8.9585 + 3 "
             "+ 6)/60, whereas unrounded 8.958463 would give 34.93077); spec 14 E2 69.9302 relies on it"
+        ),
+        "ema_denominator_reduction": (
+            "spec 4.9, 15 #23 [DATA:clinical-clusters/2024/clinical-clusters.json]: claims and MIPS CQM "
+            "submitters with fewer than 6 measures, every one in a clinical cluster of its collection type, "
+            "must report the union of those clusters' measures (at most 6); UNCONFIRMED algorithm: the "
+            "minimum threshold test on claims (measures of a cluster the clinician could not report) is not "
+            "in the input, so every measure of a matched cluster is taken as applicable"
+        ),
+        "ema_submission_methods": (
+            "spec 4.9 [DATA:clinical-clusters.json submissionMethod claims | registry]: EMA applies to "
+            "Medicare Part B claims and MIPS CQM (registry) measures, not eCQMs"
         ),
         "app_topped_out_cap_applies": (
             "spec 11.2; settled by 42 CFR 414.1367(c)(1)(ii) (text of 85 FR 85031, in force for 2024): "
