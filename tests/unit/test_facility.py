@@ -127,3 +127,24 @@ def test_without_facility_scores_results_are_unchanged(ref, rules):
     r = score(sub(KEY, IA_HIGH), profile(KEY), cms(KEY, facility=False), ref, rules)
     assert r.final_score == pytest.approx(31.1304, abs=1e-9) and r.alternatives == []
     assert "scoringStandard" not in r.to_doc()
+
+
+@pytest.mark.parametrize(
+    ("doc", "kind"),
+    [
+        ({**KEY, "facilityBased": {"qualityScore": 80.0, "costScore": 60.0}}, "cmsData"),
+        ({**KEY, "priorYearCostCategoryScore": 61.5}, "cmsData"),
+        ({**GROUP, "clinicians": [{"nationalProviderIdentifier": "1234567893"}]}, "profile"),
+        ({**GROUP, "practiceSites": 4, "pcmhRecognizedPracticeSites": 2}, "profile"),
+    ],
+)
+def test_files_with_only_the_new_optional_fields_are_recognised(doc, kind):
+    """README (issue 11 fields): a CMS-data file or profile holding only a new field is still recognised."""
+    from mips.validation import detect_kind
+
+    assert detect_kind(doc) == kind
+
+
+def test_facility_scores_outside_0_100_are_rejected():
+    with pytest.raises(ValueError, match="qualityScore"):
+        CmsData.model_validate({**KEY, "facilityBased": {"qualityScore": 180.0, "costScore": 60.0}})
