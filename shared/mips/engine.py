@@ -158,6 +158,9 @@ def build_context(
         practice_sites=profile.practice_sites if profile else None,
         pcmh_recognized_practice_sites=profile.pcmh_recognized_practice_sites if profile else None,
         clinicians=list(profile.clinicians) if profile else [],
+        euc_exception_approved=bool(
+            profile and any(profile.exceptions.extreme_uncontrollable.model_dump().values())
+        ),
     )
     submitted = frozenset(ms.category for ms in option_sets(submission, ctx) if ms.measurements)
     return ctx.model_copy(update={"submitted_categories": submitted})

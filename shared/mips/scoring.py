@@ -37,6 +37,8 @@ class ScoringContext(BaseModel):
     #: practice sites of a group's TIN and how many are recognized PCMHs (414.1380(b)(3)(ii)); None = unknown
     practice_sites: int | None = None
     pcmh_recognized_practice_sites: int | None = None
+    #: an extreme and uncontrollable circumstances exception was approved (414.1380(c)(2)(iv))
+    euc_exception_approved: bool = False
     #: the profile's TIN/NPI roster (APM Entity PI from clinician-level scores, 414.1317)
     clinicians: list[RosterClinician] = Field(default_factory=list)
     #: categories for which this reporting option carries submitted data (IA APM credit needs another one)

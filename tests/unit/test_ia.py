@@ -477,3 +477,19 @@ def test_given_only_a_pi_reweighting_status_when_one_high_then_not_doubled(
     result = score_ia([ia_set(*yes("IA_EPA_1"))], ScoringContext(**{status: True}), ref, rules)
     assert result.points == 20.0
     assert result.score == 50.0
+
+
+def test_given_apm_participant_with_an_approved_euc_exception_then_no_apm_credit(
+    ref: ReferenceData, rules: YearRules
+) -> None:
+    """42 CFR 414.1380(c)(2)(iv): with an approved EUC exception CMS does not apply the (b)(3)(i) APM
+    score: quality and PI data, one medium activity: 10 points only -> 25% (30 -> 75% without the EUC)."""
+    ctx = ScoringContext(
+        mips_apm_participant=True,
+        submitted_categories=frozenset({"quality", "pi", "ia"}),
+        euc_exception_approved=True,
+    )
+    result = score_ia([ia_set(*yes("IA_CC_1"))], ctx, ref, rules)
+    assert result.score == 25.0
+    node = result.explanation.find("apmParticipationCredit")
+    assert node is not None and "414.1380(c)(2)(iv)" in node.detail

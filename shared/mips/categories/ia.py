@@ -310,6 +310,19 @@ def _apm_credit(ctx: ScoringContext, r: IaRules, attested: bool = False) -> tupl
     (the regulation; the seed guide's "another category" is looser)."""
     if not ctx.mips_apm_participant:
         return None, 0.0
+    if ctx.euc_exception_approved and r.apm_credit_withheld_with_euc:
+        return (
+            Node(
+                name="apmParticipationCredit",
+                value=0.0,
+                detail=(
+                    "MIPS APM participant with an approved extreme and uncontrollable circumstances "
+                    "exception: the APM improvement activities credit is not applied "
+                    "(42 CFR 414.1380(c)(2)(iv))."
+                ),
+            ),
+            0.0,
+        )
     others = sorted(c for c in ctx.submitted_categories if c in r.apm_credit_other_categories)
     need = r.apm_credit_other_categories
     data_ok = set(others) >= set(need) if r.apm_credit_requires_all_other_categories else bool(others)

@@ -28,6 +28,8 @@ class IaRules(RuleSet):
     apm_credit_requires_all_other_categories: bool
     #: an attested improvement activity alone also earns the APM credit
     apm_credit_with_attested_activity: bool
+    #: no APM credit when an extreme and uncontrollable circumstances exception was approved
+    apm_credit_withheld_with_euc: bool
     app_automatic_score_percent: float
     min_activity_days: int
 
@@ -47,6 +49,7 @@ IA_2024 = IaRules(
     apm_credit_other_categories=("quality", "pi"),
     apm_credit_requires_all_other_categories=True,
     apm_credit_with_attested_activity=True,
+    apm_credit_withheld_with_euc=True,
     app_automatic_score_percent=100.0,
     min_activity_days=90,
     sources={
@@ -89,6 +92,11 @@ IA_2024 = IaRules(
             'spec 5.1; 42 CFR 414.1380(b)(3)(i) "quality and Promoting Interoperability": both, where the '
             'seed guide says "another MIPS performance category" [S:SEED-IA]; the regulation wins '
             "(cfr-verification-2024.md)"
+        ),
+        "apm_credit_withheld_with_euc": (
+            "spec 5.1, 12; settled by 42 CFR 414.1380(c)(2)(iv): with an approved extreme and uncontrollable "
+            "circumstances exception CMS does not apply the (b)(3)(i) APM improvement activities score "
+            "[CFR-1380 @4586c39a]"
         ),
         "apm_credit_with_attested_activity": (
             'spec 5.1; 42 CFR 414.1380(b)(3)(i) "attest to having completed an improvement activity" '
