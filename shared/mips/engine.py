@@ -22,9 +22,12 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from . import ENGINE_VERSION
+from .categories.pi_entity import apm_entity_pi
 from .eligibility import EligibilityResult, evaluate_eligibility
 from .explain import Node
 from .explain_annotate import CATEGORY_TITLES, category_subtree, feedback_node, opportunities
+from .facility import SCORING_STANDARD as FACILITY_STANDARD
+from .facility import facility_results, facility_scores
 from .final import FinalScore, complex_patient_bonus, final_score, payment_adjustment
 from .models.cms_data import CmsData
 from .models.common import EntityKey
@@ -153,6 +156,12 @@ def build_context(
         prior_year_quality_achievement_percent=profile.prior_year_quality_achievement_percent
         if profile
         else None,
+        practice_sites=profile.practice_sites if profile else None,
+        pcmh_recognized_practice_sites=profile.pcmh_recognized_practice_sites if profile else None,
+        clinicians=list(profile.clinicians) if profile else [],
+        euc_exception_approved=bool(
+            profile and any(profile.exceptions.extreme_uncontrollable.model_dump().values())
+        ),
     )
     submitted = frozenset(ms.category for ms in option_sets(submission, ctx) if ms.measurements)
     return ctx.model_copy(update={"submitted_categories": submitted})
@@ -178,7 +187,7 @@ def score_category(
     elif category == "ia":
         result = module.score_ia(sets, ctx, ref, rules)
     else:
-        result = module.score_pi(sets, ctx, ref, rules)
+        result = apm_entity_pi(module.score_pi(sets, ctx, ref, rules), ctx)
     return result
 
 
@@ -295,8 +304,51 @@ def finalize_option(
     rules: YearRules,
     status: Literal["preliminary", "final"],
 ) -> ScoreResult:
-    """Final score, complex patient bonus, payment adjustment, explanation tree and versions (spec 8-10)."""
-    bonus = complex_patient_bonus(cms_data, results, key.entity_type, rules)
+    """Final score, complex patient bonus, payment adjustment, explanation tree and versions (spec 8-10).
+
+    When facility-based measurement applies (42 CFR 414.1380(e)), the option is also scored with the
+    facility's quality and cost scores; the higher final score is returned (a tie goes to facility-based
+    measurement, (e)(6)(vi)(B)) and the other one is in its ``alternatives`` (:func:`choose` flattens them).
+    """
+    submitted = _finalize(
+        key, ctx, results, decision, evaluation, profile, cms_data, ref, rules, status, facility=False
+    )
+    fb, why_not = facility_scores(ctx, cms_data, results)
+    if fb is None:
+        if cms_data is not None and cms_data.facility_based is not None:
+            note = Node(name="message", detail=f"Facility-based scores not used: {why_not}.")
+            submitted.explanation.setdefault("parts", []).append(note.to_doc())
+        return submitted
+    fb_results = facility_results(results, fb, ctx)
+    fb_decision = reweight(ctx, fb_results, evaluation, profile, rules)
+    facility = _finalize(
+        key, ctx, fb_results, fb_decision, evaluation, profile, cms_data, ref, rules, status, facility=True
+    )
+    facility = facility.model_copy(
+        update={
+            "scoring_standard": FACILITY_STANDARD,
+            "special_statuses": [*facility.special_statuses, FACILITY_STANDARD],
+        }
+    )
+    if facility.final_score >= submitted.final_score:
+        return facility.model_copy(update={"alternatives": [submitted]})
+    return submitted.model_copy(update={"alternatives": [facility]})
+
+
+def _finalize(
+    key: EntityKey,
+    ctx: ScoringContext,
+    results: dict[str, CategoryResult],
+    decision: WeightDecision,
+    evaluation: EntityEvaluation,
+    profile: Profile | None,
+    cms_data: CmsData | None,
+    ref: ReferenceData,
+    rules: YearRules,
+    status: Literal["preliminary", "final"],
+    facility: bool,
+) -> ScoreResult:
+    bonus = complex_patient_bonus(cms_data, results, key.entity_type, rules, facility_based=facility)
     fs = final_score(decision, results, bonus.points, rules)
     pay = payment_adjustment(fs.value, evaluation.eligibility, rules)
 
@@ -396,12 +448,17 @@ def finalize_option(
 
 def choose(options: list[ScoreResult]) -> ScoreResult:
     """The highest final score is reported; the other reporting options become ``alternatives``
-    (spec 9.2; first listed wins a tie, traditional MIPS first)."""
+    (spec 9.2; first listed wins a tie, traditional MIPS first). An option's own alternative (its
+    facility-based or submission-based scoring, :func:`finalize_option`) follows it in the list."""
     if not options:
         raise ValueError("no reporting option was scored")
-    best = max(range(len(options)), key=lambda i: (options[i].final_score, -i))
-    others = [o.model_copy(update={"alternatives": []}) for i, o in enumerate(options) if i != best]
-    return options[best].model_copy(update={"alternatives": others})
+    flat: list[ScoreResult] = []
+    for o in options:
+        flat.append(o.model_copy(update={"alternatives": []}))
+        flat.extend(a.model_copy(update={"alternatives": []}) for a in o.alternatives)
+    best = max(range(len(flat)), key=lambda i: (flat[i].final_score, -i))
+    others = [o for i, o in enumerate(flat) if i != best]
+    return flat[best].model_copy(update={"alternatives": others})
 
 
 def _same_entity(a: EntityKey, b: EntityKey) -> bool:

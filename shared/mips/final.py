@@ -41,10 +41,14 @@ def _data_submitted(results: dict[str, CategoryResult]) -> list[str]:
 
 
 def complex_patient_bonus(
-    cms_data: CmsData | None, results: dict[str, CategoryResult], entity_type: str, rules: YearRules
+    cms_data: CmsData | None,
+    results: dict[str, CategoryResult],
+    entity_type: str,
+    rules: YearRules,
+    facility_based: bool = False,
 ) -> BonusResult:
     """CPB points: the CMS figure when given, computed from the indicators only when the population
-    medians/SDs are configured (the formula is UNCONFIRMED), 0 without data submission (spec 8.1)."""
+    means/SDs/medians are configured (42 CFR 414.1380(c)(3)(v)-(viii)), 0 without data submission."""
     b = rules.bonus
     given = cms_data.complex_patient_bonus if cms_data is not None else None
 
@@ -55,7 +59,8 @@ def complex_patient_bonus(
 
     if given is None:
         return none("No complex patient bonus in the CMS-calculated data: 0 points (spec 8.1).")
-    if b.cpb_requires_data_submission and not _data_submitted(results):
+    facility_ok = facility_based and b.cpb_facility_based_eligible  # 414.1380(c)(3)
+    if b.cpb_requires_data_submission and not _data_submitted(results) and not facility_ok:
         return none(
             "No data submitted for quality, IA or PI: not eligible for the complex patient bonus (spec 8.1)."
         )
@@ -64,9 +69,10 @@ def complex_patient_bonus(
         if pop is None:
             return none(
                 f"Complex patient indicators given (average HCC risk score {given.average_hcc_risk_score:g}, "
-                f"dual-eligible ratio {given.dual_eligible_ratio:g}) but the population medians and standard "
-                "deviations are not configured for this year (formula UNCONFIRMED, spec 8.1): 0 points. "
-                "Supply the bonus CMS published as a number instead."
+                f"dual-eligible ratio {given.dual_eligible_ratio:g}) but the population mean, standard "
+                "deviation and median of the risk indicators (42 CFR 414.1380(c)(3)(v)-(vii)) are not "
+                "published for this year (unset parameters bonus.cpb_population_*): the bonus cannot be "
+                "computed, 0 points. Supply the bonus CMS published as a number instead."
             )
         return _computed_cpb(given, pop, rules)
     pts = float(given)
@@ -97,26 +103,53 @@ def complex_patient_bonus(
 
 
 def _computed_cpb(given: ComplexPatientIndicators, pop: CpbPopulation, rules: YearRules) -> BonusResult:
+    """42 CFR 414.1380(c)(3)(v)-(viii): for each risk indicator at or above its population median, a
+    component of 1.5 + 4 x standardized score, standardized score = (raw - mean) / SD; the components are
+    added and the bonus kept within 0-10."""
     b = rules.bonus
-
-    def z(x: float, median: float, sd: float) -> float:
-        return max(0.0, (x - median) / sd) if sd > 0 else 0.0
-
-    zh = z(given.average_hcc_risk_score, pop.hcc_median, pop.hcc_sd)
-    zd = z(given.dual_eligible_ratio, pop.dual_median, pop.dual_sd)
-    raw = (zh + zd) * b.cpb_multiplier
-    pts = min(b.cpb_cap, raw)
+    lines: list[str] = []
+    meta: dict[str, float | None] = {}
+    total = 0.0
+    for label, key, raw, mean, sd, median in (
+        ("medical (HCC)", "Hcc", given.average_hcc_risk_score, pop.hcc_mean, pop.hcc_sd, pop.hcc_median),
+        (
+            "social (dual proportion)",
+            "Dual",
+            given.dual_eligible_ratio,
+            pop.dual_mean,
+            pop.dual_sd,
+            pop.dual_median,
+        ),
+    ):
+        if raw < median:
+            lines.append(f"{label}: {raw:g} is below the median {median:g}, no component")
+            meta[f"z{key}"] = None
+            meta[f"component{key}"] = 0.0
+            continue
+        if sd <= 0:
+            lines.append(f"{label}: standard deviation {sd:g} is not positive, no component")
+            meta[f"z{key}"] = None
+            meta[f"component{key}"] = 0.0
+            continue
+        z = (raw - mean) / sd
+        comp = b.cpb_component_constant + b.cpb_component_multiplier * z
+        total += comp
+        meta[f"z{key}"] = z
+        meta[f"component{key}"] = comp
+        lines.append(
+            f"{label}: {raw:g} >= median {median:g}; standardized ({raw:g} - {mean:g}) / {sd:g} = {z:.4f}; "
+            f"component {b.cpb_component_constant:g} + {b.cpb_component_multiplier:g} x {z:.4f} = {comp:.4f}"
+        )
+    pts = min(b.cpb_cap, max(b.cpb_floor, total))
     detail = (
-        f"z(HCC) = max(0, ({given.average_hcc_risk_score:g} - {pop.hcc_median:g}) / {pop.hcc_sd:g}) "
-        f"= {zh:.4f}; z(dual) = max(0, ({given.dual_eligible_ratio:g} - {pop.dual_median:g}) / "
-        f"{pop.dual_sd:g}) = {zd:.4f}; "
-        f"bonus = min({b.cpb_cap:g}, ({zh:.4f} + {zd:.4f}) x {b.cpb_multiplier:g}) = {pts:.4f} "
-        "(spec 8.1, formula UNCONFIRMED)."
+        "; ".join(lines)
+        + f"; bonus = sum {total:.4f}, kept within {b.cpb_floor:g}-{b.cpb_cap:g} = {pts:.4f} "
+        "(42 CFR 414.1380(c)(3)(v)-(viii))."
     )
     return BonusResult(
         points=pts,
         source="computed",
-        node=Node(name="complexPatientBonus", value=pts, detail=detail, metadata={"zHcc": zh, "zDual": zd}),
+        node=Node(name="complexPatientBonus", value=pts, detail=detail, metadata=dict(meta)),
     )
 
 

@@ -34,6 +34,8 @@ REASON_TEXT: dict[str, str] = {
     "submitted (spec 2)",
     "clinicalSocialWorker": "clinical social worker: PI automatically reweighted because no PI data was "
     "submitted (spec 2)",
+    "allCliniciansQualify": "every clinician of the group qualifies for PI reweighting and no PI data was "
+    "submitted (42 CFR 414.1380(c)(2)(iii))",
     "piHardship": "approved PI hardship exception and no PI data submitted (spec 12)",
     "extremeUncontrollable": "approved extreme and uncontrollable circumstances exception and no data "
     "submitted for the category (spec 12)",
@@ -97,6 +99,7 @@ def _category_reason(
         ctype = statuses.pi_reweight_clinician_type
         if ctype:
             auto.append(ctype)
+        auto = group_pi_reweighting(ctx, profile, auto, notes)
         if submitted and (hardship or auto):
             notes.append(
                 "pi: PI data submitted, so it is scored despite "
@@ -111,6 +114,40 @@ def _category_reason(
     if result is None or result.score is None:
         return (result.not_scored_reason if result else None) or "notScored"
     return None
+
+
+#: group-level statuses that reweight a group's PI by themselves: hospital-based and non-patient-facing
+#: groups (414.1380(c)(2)(iii)), and small practices, whose every clinician qualifies ((c)(2)(i)(C)(9))
+GROUP_LEVEL_PI_STATUSES: tuple[str, ...] = ("hospitalBased", "nonPatientFacing", "smallPractice")
+GROUP_ENTITY_TYPES: frozenset[str] = frozenset({"group", "virtualGroup"})
+
+
+def group_pi_reweighting(
+    ctx: ScoringContext, profile: Profile | None, auto: list[str], notes: list[str]
+) -> list[str]:
+    """42 CFR 414.1380(c)(2)(iii): a group's or virtual group's PI is reweighted only when all of its
+    clinicians qualify for reweighting, or the group itself is hospital-based or non-patient-facing.
+
+    Applied when the profile's roster (``clinicians``) says for each clinician whether it qualifies
+    (``piReweightingQualifies``); without that, the group's CMS-published statuses are used as before.
+    """
+    if ctx.entity_type not in GROUP_ENTITY_TYPES or profile is None:
+        return auto
+    flags = [c.pi_reweighting_qualifies for c in profile.clinicians]
+    if not flags or any(f is None for f in flags):
+        return auto
+    group_level = [code for code in auto if code in GROUP_LEVEL_PI_STATUSES]
+    if all(flags):
+        return [*group_level, "allCliniciansQualify"]
+    dropped = [code for code in auto if code not in GROUP_LEVEL_PI_STATUSES]
+    if dropped or not group_level:
+        notes.append(
+            f"pi: {flags.count(False)} of {len(flags)} clinicians on the roster do not qualify for PI "
+            "reweighting, so the group's PI is not reweighted"
+            + (f" for {', '.join(dropped)}" if dropped else "")
+            + " (42 CFR 414.1380(c)(2)(iii))."
+        )
+    return group_level
 
 
 def _table(ctx: ScoringContext, small: bool, rules: YearRules) -> tuple[TableName, WeightTable]:

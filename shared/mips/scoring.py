@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from .explain import Node
 from .models.common import Category, EntityType, ReportingOption
+from .models.profile import RosterClinician
 
 
 class ScoringContext(BaseModel):
@@ -33,6 +34,13 @@ class ScoringContext(BaseModel):
     clinician_count: int | None = None  # practiceSize: NPIs billing under the TIN
     mips_apm_participant: bool = False
     prior_year_quality_achievement_percent: float | None = None
+    #: practice sites of a group's TIN and how many are recognized PCMHs (414.1380(b)(3)(ii)); None = unknown
+    practice_sites: int | None = None
+    pcmh_recognized_practice_sites: int | None = None
+    #: an extreme and uncontrollable circumstances exception was approved (414.1380(c)(2)(iv))
+    euc_exception_approved: bool = False
+    #: the profile's TIN/NPI roster (APM Entity PI from clinician-level scores, 414.1317)
+    clinicians: list[RosterClinician] = Field(default_factory=list)
     #: categories for which this reporting option carries submitted data (IA APM credit needs another one)
     submitted_categories: frozenset[str] = frozenset()
 

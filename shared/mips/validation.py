@@ -41,9 +41,20 @@ _PROFILE_KEYS = frozenset(
         "specialStatuses",
         "exceptions",
         "priorYearQualityAchievementPercent",
+        "practiceSites",
+        "pcmhRecognizedPracticeSites",
+        "clinicians",
     }
 )
-_CMS_DATA_KEYS = frozenset({"costMeasures", "adminClaimsMeasures", "complexPatientBonus"})
+_CMS_DATA_KEYS = frozenset(
+    {
+        "costMeasures",
+        "adminClaimsMeasures",
+        "complexPatientBonus",
+        "priorYearCostCategoryScore",
+        "facilityBased",
+    }
+)
 _KEY_FIELDS = "{performanceYear, entityType, taxpayerIdentificationNumber, ...}"
 
 

@@ -54,8 +54,11 @@ def test_given_one_example_folder_when_run_local_then_it_prints_the_score_and_wr
     assert main(["run-local", str(case), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "individual *****" in out and "final" in out
-    (written,) = list((tmp_path / "results").rglob("*.json"))
+    (written,) = [p for p in (tmp_path / "results").rglob("*.json") if "clinician" not in p.parts]
     doc = json.loads(written.read_text())
+    # the per-clinician choice (spec 9.2): the individual's own score is the only one
+    (clinician,) = list((tmp_path / "results" / "2024" / "clinician").rglob("*.json"))
+    assert json.loads(clinician.read_text())["finalScore"] == doc["finalScore"]
     assert written.relative_to(tmp_path).parts[:3] == ("results", "2024", "individual")
     assert f"{doc['finalScore']:.4f}" in out
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from mips.categories.cost import _improvement_percent, _inverse_band, score_cost
+from mips.categories.cost import _inverse_band, cost_improvement, score_cost
 from mips.categories.quality import decile_points
 from mips.models.cms_data import CmsData
 from mips.reference import ReferenceData
@@ -337,30 +337,76 @@ def test_given_app_then_not_evaluated(ref: ReferenceData, rules: YearRules) -> N
     assert result.not_scored_reason == "notEvaluatedInApp"
 
 
-# -- cost improvement (spec 7.3, UNCONFIRMED) and the rules table -----------------------------------------
-def test_cost_improvement_is_zero_for_2024_by_default(rules: YearRules) -> None:
-    """Spec 7.3 (UNCONFIRMED maximum 1 vs 0 pp): the 2024 parameter is 0, so 2 improvements of 2 add 0."""
-    assert rules.cost.improvement_max_percentage_points == 0.0
-    assert _improvement_percent(rules.cost, improved=2, declined=0, scored_both_years=2) == 0.0
+# -- cost improvement (42 CFR 414.1380(b)(2)(iv)) and the rules table --------------------------------------
+def test_cost_improvement_maximum_is_one_point_for_payment_year_2026(rules: YearRules) -> None:
+    """42 CFR 414.1380(b)(2)(iv)(E): 0 for the 2020-2024 payment years, 1 percentage point from 2025; the
+    2024 performance year is the 2026 payment year."""
+    assert rules.payment.payment_year == 2026
+    assert rules.cost.improvement_max_percentage_points == 1.0
 
 
-def test_cost_improvement_formula_when_maximum_is_one(rules: YearRules) -> None:
-    """Spec 7.3 recalled formula: max(0, (2 - 1)/2) x 1 = 0.5 pp; more declines than improvements -> 0."""
-    one = replace(rules.cost, improvement_max_percentage_points=1.0)
-    assert _improvement_percent(one, improved=2, declined=1, scored_both_years=2) == pytest.approx(0.5)
-    assert _improvement_percent(one, improved=0, declined=1, scored_both_years=2) == 0.0
-    assert _improvement_percent(one, improved=0, declined=0, scored_both_years=0) == 0.0
+def test_cost_improvement_formula_is_category_level(rules: YearRules) -> None:
+    """42 CFR 414.1380(b)(2)(iv)(C)-(E): (current - prior) / prior x 1: (72 - 60)/60 = 0.2 pp;
+    a decline (50 vs 60) is not lower than 0; (90 - 40)/40 = 1.25 is at most the 1-point maximum;
+    no prior score (not scored under the same identifier both years, (B)) gives 0."""
+    assert cost_improvement(72.0, 60.0, rules.cost)[0] == pytest.approx(0.2)
+    assert cost_improvement(50.0, 60.0, rules.cost)[0] == 0.0
+    assert cost_improvement(90.0, 40.0, rules.cost)[0] == 1.0
+    value, detail = cost_improvement(72.0, None, rules.cost)
+    assert value == 0.0 and "priorYearCostCategoryScore" in detail
+    zero_max = replace(rules.cost, improvement_max_percentage_points=0.0)
+    assert cost_improvement(72.0, 60.0, zero_max)[0] == 0.0
+
+
+def test_given_e1_cost_and_prior_year_score_when_scored_then_improvement_added(
+    ref: ReferenceData, rules: YearRules
+) -> None:
+    """42 CFR 414.1380(b)(2)(iii)-(iv): E1 cost achievement 72.9515% (spec 14) and a prior-year cost
+    category score of 65: improvement (72.9515 - 65)/65 x 1 = 0.122331 pp; cost = 73.073831%."""
+    data = cms(("TPCC_1", 45, 1400.0), ("MSPB_1", 40, 26000.0))
+    data = data.model_copy(update={"prior_year_cost_category_score": 65.0})
+    result = score_cost(data, ScoringContext(), ref, rules)
+    assert result.score == pytest.approx(72.9515 + 7.9515 / 65, abs=1e-9)
+    assert result.metadata["costImprovementPercent"] == pytest.approx(0.1223307692, abs=1e-9)
+    node = result.explanation.find("costImprovement")
+    assert node is not None and "(72.9515 - 65.0000) / 65.0000 x 1" in node.detail
+
+
+def test_prior_year_cost_score_is_read_from_the_cms_data_file() -> None:
+    """README: ``priorYearCostCategoryScore`` is an optional CMS-data field (0-100)."""
+    doc = {
+        "performanceYear": 2024,
+        "entityType": "group",
+        "taxpayerIdentificationNumber": "123456789",
+        "priorYearCostCategoryScore": 61.5,
+    }
+    assert CmsData.model_validate(doc).prior_year_cost_category_score == 61.5
+
+
+def test_given_colon_rectal_resection_when_case_minimum_then_20(ref: ReferenceData, rules: YearRules) -> None:
+    """42 CFR 414.1350(c)(4): procedural episodes 10 unless otherwise specified; Colon and Rectal
+    Resection 20. So 19 COST_CRR_1 episodes are not scored while 10 knee arthroplasty episodes are."""
+    assert rules.cost.case_minimum("COST_CRR_1") == 20
+    assert rules.cost.case_minimum("COST_KA_1") == 10
+    crr_19 = score_cost(cms(("COST_CRR_1", 19, 1000.0)), ScoringContext(), ref, rules)
+    assert crr_19.score is None
+    assert "COST_CRR_1" in crr_19.metadata["measuresNotScored"]
+    crr_20 = score_cost(cms(("COST_CRR_1", 20, 1000.0)), ScoringContext(), ref, rules)
+    assert crr_20.metadata["measuresScored"] == ["COST_CRR_1"]
 
 
 def test_every_cost_parameter_has_a_citation(rules: YearRules) -> None:
-    """Standards: every value is cited; case minimums and the improvement maximum are UNCONFIRMED."""
+    """Standards: every value is cited; the case minimums and the improvement maximum are settled by the
+    regulation (cfr-verification-2024.md §2 #30-#38), so none is UNCONFIRMED any more."""
     assert rules.cost.undocumented() == []
     for name in (
         "tpcc_case_minimum",
         "mspb_case_minimum",
         "procedural_case_minimum",
+        "colon_rectal_resection_case_minimum",
         "improvement_max_percentage_points",
         "points_above_p99",
+        "new_2024_case_minimum",
     ):
-        assert name in rules.cost.unconfirmed()
-    assert "new_2024_case_minimum" not in rules.cost.unconfirmed()
+        assert name not in rules.cost.unconfirmed()
+    assert rules.cost.unconfirmed() == ["group_entity_types"]

@@ -144,34 +144,71 @@ def test_cpb_requires_data_submission(rules):
 
 
 def test_cpb_indicators_without_population_statistics_give_zero_with_message(rules):
+    """42 CFR 414.1380(c)(3)(v)-(vii): the population mean/SD/median are unpublished (unset parameters),
+    so a bonus to be computed from indicators is 0 and the result says why."""
     b = complex_patient_bonus(
         cms({"averageHccRiskScore": 2.1, "dualEligibleRatio": 0.4}), E1, "individual", rules
     )
     assert b.points == 0.0
-    assert "not configured" in b.node.detail
+    assert "not published" in b.node.detail and "cpb_population" in b.node.detail
 
 
-def test_cpb_computed_when_population_configured(rules):
-    """spec 8.1: z_hcc = (2.1 - 1.5)/0.4 = 1.5; z_dual = max(0, (0.1 - 0.2)/0.1) = 0;
-    (1.5 + 0) x 2.5 = 3.75."""
-    pop = CpbPopulation(hcc_median=1.5, hcc_sd=0.4, dual_median=0.2, dual_sd=0.1)
-    r = dataclasses.replace(rules, bonus=dataclasses.replace(rules.bonus, cpb_population_individual=pop))
+POP = CpbPopulation(hcc_mean=1.4, hcc_sd=0.4, hcc_median=1.3, dual_mean=0.25, dual_sd=0.1, dual_median=0.2)
+
+
+def _with_pop(rules, pop=POP):
+    return dataclasses.replace(rules, bonus=dataclasses.replace(rules.bonus, cpb_population_individual=pop))
+
+
+def test_cpb_regulation_formula_one_indicator_at_or_above_median(rules):
+    """42 CFR 414.1380(c)(3)(v)-(vi): HCC 2.1 >= median 1.3: z = (2.1 - 1.4)/0.4 = 1.75, medical component
+    1.5 + 4 x 1.75 = 8.5; dual 0.1 < median 0.2: no social component. Bonus 8.5."""
     b = complex_patient_bonus(
-        cms({"averageHccRiskScore": 2.1, "dualEligibleRatio": 0.1}), E1, "individual", r
+        cms({"averageHccRiskScore": 2.1, "dualEligibleRatio": 0.1}), E1, "individual", _with_pop(rules)
     )
-    assert b.points == pytest.approx(3.75) and b.source == "computed"
-    # z_hcc = (3.5 - 1.5)/0.4 = 5; z_dual = (0.6 - 0.2)/0.1 = 4; (5 + 4) x 2.5 = 22.5 -> capped 10
+    assert b.source == "computed"
+    assert b.points == pytest.approx(8.5)
+    assert b.node.metadata["zHcc"] == pytest.approx(1.75) and b.node.metadata["componentDual"] == 0.0
+
+
+def test_cpb_regulation_formula_components_added_and_capped_at_10(rules):
+    """42 CFR 414.1380(c)(3)(vi), (viii): HCC 1.5: z = (1.5 - 1.4)/0.4 = 0.25, component 1.5 + 1 = 2.5;
+    dual 0.3: z = (0.3 - 0.25)/0.1 = 0.5, component 1.5 + 2 = 3.5; added 6.0. HCC 2.4 and dual 0.4:
+    z 2.5 and 1.5 -> 11.5 + 7.5 = 19 -> kept at 10."""
+    r = _with_pop(rules)
+    b = complex_patient_bonus(
+        cms({"averageHccRiskScore": 1.5, "dualEligibleRatio": 0.3}), E1, "individual", r
+    )
+    assert b.points == pytest.approx(6.0)
     big = complex_patient_bonus(
-        cms({"averageHccRiskScore": 3.5, "dualEligibleRatio": 0.6}), E1, "individual", r
+        cms({"averageHccRiskScore": 2.4, "dualEligibleRatio": 0.4}), E1, "individual", r
     )
     assert big.points == 10.0
-    # a group uses the group population, which is not configured here
-    assert (
-        complex_patient_bonus(
-            cms({"averageHccRiskScore": 2.1, "dualEligibleRatio": 0.1}), E1, "group", r
-        ).points
-        == 0.0
+
+
+def test_cpb_regulation_formula_negative_standardized_score_floors_at_zero(rules):
+    """42 CFR 414.1380(c)(3)(viii): with a median below the mean, an indicator at the median has a
+    negative standardized score: HCC 1.0, mean 2.0, SD 0.2, median 1.0: z = -5, 1.5 - 20 = -18.5;
+    dual below its median: none. The bonus cannot be below 0: 0."""
+    pop = CpbPopulation(
+        hcc_mean=2.0, hcc_sd=0.2, hcc_median=1.0, dual_mean=0.25, dual_sd=0.1, dual_median=0.2
     )
+    b = complex_patient_bonus(
+        cms({"averageHccRiskScore": 1.0, "dualEligibleRatio": 0.1}), E1, "individual", _with_pop(rules, pop)
+    )
+    assert b.points == 0.0 and b.source == "computed"
+
+
+def test_cpb_both_below_median_gives_zero_and_group_uses_group_population(rules):
+    """42 CFR 414.1380(c)(3)(v): below both medians, no bonus; (vii): groups use their own population
+    statistics, not configured here."""
+    r = _with_pop(rules)
+    low = complex_patient_bonus(
+        cms({"averageHccRiskScore": 1.2, "dualEligibleRatio": 0.1}), E1, "individual", r
+    )
+    assert low.points == 0.0
+    grp = complex_patient_bonus(cms({"averageHccRiskScore": 2.1, "dualEligibleRatio": 0.1}), E1, "group", r)
+    assert grp.points == 0.0 and "not published" in grp.node.detail
 
 
 def test_no_cms_data_then_no_bonus(rules):

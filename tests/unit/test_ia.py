@@ -206,16 +206,31 @@ def test_given_unknown_mvp_when_scored_then_no_activity_counts_with_message(
 
 
 # -- MIPS APM participation credit (spec 5.1) ---------------------------------------------------------
-def test_given_apm_participant_with_quality_data_and_no_activities_then_half_credit(
+def test_given_apm_participant_with_quality_and_pi_data_and_no_activities_then_half_credit(
     ref: ReferenceData, rules: YearRules
 ) -> None:
-    """Spec 5.1: MIPS APM participant who submitted quality: at least 20 of 40 -> 50%."""
-    ctx = ScoringContext(mips_apm_participant=True, submitted_categories=frozenset({"quality"}))
+    """42 CFR 414.1380(b)(3)(i): a MIPS APM participant that submitted quality AND PI data: IA score at
+    least 50%: 20 of 40 -> 50%."""
+    ctx = ScoringContext(mips_apm_participant=True, submitted_categories=frozenset({"quality", "pi"}))
     result = score_ia([], ctx, ref, rules)
     assert result.points == 20.0
     assert result.score == 50.0
     assert result.metadata["givenAPMParticipationCredit"] is True
     assert result.data_submitted is False
+
+
+def test_given_apm_participant_with_only_quality_data_and_no_activities_then_no_credit(
+    ref: ReferenceData, rules: YearRules
+) -> None:
+    """42 CFR 414.1380(b)(3)(i) "submit data for the quality and Promoting Interoperability performance
+    categories": quality alone, no attested activity -> no credit -> 0% (the seed guide's "another
+    category" is looser; the regulation wins)."""
+    ctx = ScoringContext(mips_apm_participant=True, submitted_categories=frozenset({"quality"}))
+    result = score_ia([], ctx, ref, rules)
+    assert result.score == 0.0
+    assert result.metadata["givenAPMParticipationCredit"] is False
+    node = result.explanation.find("apmParticipationCredit")
+    assert node is not None and "quality and pi" in node.detail and "414.1380(b)(3)(i)" in node.detail
 
 
 def test_given_apm_participant_with_pi_data_and_one_medium_then_credit_plus_activity(
@@ -238,13 +253,25 @@ def test_given_apm_participant_with_credit_and_two_high_then_capped(
     assert result.score == 100.0
 
 
-def test_given_apm_participant_with_only_ia_data_then_no_credit(ref: ReferenceData, rules: YearRules) -> None:
-    """Spec 5.1: 'You must submit data for another MIPS performance category' - IA alone: medium 10 -> 25%."""
+def test_given_apm_participant_with_only_an_attested_activity_then_credit(
+    ref: ReferenceData, rules: YearRules
+) -> None:
+    """42 CFR 414.1380(b)(3)(i) "attest to having completed an improvement activity": IA data alone earns
+    the credit: 20 + medium 10 = 30 -> 75%."""
     ctx = ScoringContext(mips_apm_participant=True, submitted_categories=frozenset({"ia"}))
     result = score_ia([ia_set(*yes("IA_CC_1"))], ctx, ref, rules)
-    assert result.points == 10.0
-    assert result.score == 25.0
-    assert result.metadata["givenAPMParticipationCredit"] is False
+    assert result.points == 30.0
+    assert result.score == 75.0
+    assert result.metadata["givenAPMParticipationCredit"] is True
+
+
+def test_given_apm_participant_with_only_false_activities_then_no_credit(
+    ref: ReferenceData, rules: YearRules
+) -> None:
+    """42 CFR 414.1380(b)(3)(i): an activity attested false is not a completed activity: no credit, 0%."""
+    ctx = ScoringContext(mips_apm_participant=True, submitted_categories=frozenset({"ia"}))
+    result = score_ia([ia_set(("IA_CC_1", False))], ctx, ref, rules)
+    assert result.score == 0.0
     node = result.explanation.find("apmParticipationCredit")
     assert node is not None and "not given" in node.detail
 
@@ -406,9 +433,39 @@ def test_given_no_period_dates_then_activities_count(ref: ReferenceData, rules: 
 
 # -- rules table --------------------------------------------------------------------------------------
 def test_every_ia_parameter_has_a_citation(rules: YearRules) -> None:
-    """Standards: every year-dependent value is cited; the PCMH group rule is marked UNCONFIRMED."""
+    """Standards: every year-dependent value is cited; the PCMH group rule is settled by 42 CFR
+    414.1380(b)(3)(ii), so no IA parameter is UNCONFIRMED any more."""
     assert rules.ia.undocumented() == []
-    assert "pcmh_score_percent" in rules.ia.unconfirmed()
+    assert rules.ia.unconfirmed() == []
+    assert rules.ia.pcmh_group_min_site_share == 0.5
+
+
+# -- group PCMH: at least 50% of practice sites (42 CFR 414.1380(b)(3)(ii)) ------------------------------
+@pytest.mark.parametrize(
+    ("sites", "recognized", "score"),
+    [
+        (4, 2, 100.0),  # 2/4 = 50% >= 50%: PCMH credit, 100%
+        (4, 1, 25.0),  # 1/4 = 25% < 50%: no PCMH credit; only the medium activity: 10/40 = 25%
+        (None, None, 100.0),  # site counts not given: the attestation is taken as made
+    ],
+)
+def test_given_group_pcmh_when_sites_counted_then_half_of_sites_needed(
+    ref: ReferenceData, rules: YearRules, sites: int | None, recognized: int | None, score: float
+) -> None:
+    """42 CFR 414.1380(b)(3)(ii): "at least 50 percent of the practice sites within a group's TIN must be
+    recognized as a patient-centered medical home"."""
+    ctx = ScoringContext(entity_type="group", practice_sites=sites, pcmh_recognized_practice_sites=recognized)
+    result = score_ia([ia_set(*yes("IA_PCMH", "IA_CC_1"))], ctx, ref, rules)
+    assert result.score == score
+    if score < 100:
+        node = result.explanation.find("IA_PCMH")
+        assert node is not None and node.value == 0.0 and "414.1380(b)(3)(ii)" in node.detail
+
+
+def test_given_individual_pcmh_then_site_counts_do_not_apply(ref: ReferenceData, rules: YearRules) -> None:
+    """42 CFR 414.1380(b)(3)(ii): the 50%-of-sites rule is for a group's TIN."""
+    ctx = ScoringContext(practice_sites=4, pcmh_recognized_practice_sites=0)
+    assert score_ia([ia_set(*yes("IA_PCMH"))], ctx, ref, rules).score == 100.0
 
 
 @pytest.mark.parametrize("status", ["hospital_based", "asc_based"])
@@ -420,3 +477,19 @@ def test_given_only_a_pi_reweighting_status_when_one_high_then_not_doubled(
     result = score_ia([ia_set(*yes("IA_EPA_1"))], ScoringContext(**{status: True}), ref, rules)
     assert result.points == 20.0
     assert result.score == 50.0
+
+
+def test_given_apm_participant_with_an_approved_euc_exception_then_no_apm_credit(
+    ref: ReferenceData, rules: YearRules
+) -> None:
+    """42 CFR 414.1380(c)(2)(iv): with an approved EUC exception CMS does not apply the (b)(3)(i) APM
+    score: quality and PI data, one medium activity: 10 points only -> 25% (30 -> 75% without the EUC)."""
+    ctx = ScoringContext(
+        mips_apm_participant=True,
+        submitted_categories=frozenset({"quality", "pi", "ia"}),
+        euc_exception_approved=True,
+    )
+    result = score_ia([ia_set(*yes("IA_CC_1"))], ctx, ref, rules)
+    assert result.score == 25.0
+    node = result.explanation.find("apmParticipationCredit")
+    assert node is not None and "414.1380(c)(2)(iv)" in node.detail

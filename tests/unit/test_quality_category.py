@@ -388,3 +388,81 @@ def test_given_e1_when_explained_then_nodes_carry_benchmark_decile_and_pick(ref,
     assert n236.metadata["decile"] == 6 and "68.98-72" in n236.detail and "Picked at" in n236.detail
     assert r.explanation.find("denominator").value == 60
     assert "Quality = (" in r.explanation.detail
+
+
+def test_given_app_topped_out_measure_when_scored_then_not_capped_at_7(ref, rules):
+    """42 CFR 414.1367(c)(1)(ii): topped-out measures are not subject to the 7-point cap in the APP.
+    134 MIPS CQM (isToppedOutByProgram) at 100% >= p90 100 -> 10 (capped to 7 in traditional MIPS, E9);
+    with 001 eCQM 25% 7.8438 and 236 eCQM 70% 6.3377, CAHPS missing 0/10, no CMS data:
+    (7.8438 + 10 + 6.3377 + 0) / 40."""
+    sets = [
+        mset(
+            "electronicHealthRecord", [("001", single(250, 750)), ("236", single(700, 300))], program="app1"
+        ),
+        mset("registry", [("134", single(1000, 0))], program="app1"),
+    ]
+    ctx = ScoringContext(reporting_option="app", program_name="app1")
+    r = run(ref, rules, sets, ctx)
+    assert r.max_points == 40
+    assert r.score == pytest.approx((P001 + 10.0 + P236) / 40 * 100)
+    node = r.explanation.find("134")
+    assert node is not None and node.value == 10.0 and "414.1367(c)(1)(ii)" in node.detail
+    # the same measure in traditional MIPS keeps the cap (414.1380(b)(1)(iv)(B))
+    trad = run(ref, rules, [mset("registry", [("134", single(1000, 0))])], ScoringContext())
+    tnode = trad.explanation.find("134")
+    assert tnode is not None and tnode.value == 7.0
+
+
+# --- spec 4.9: EMA / denominator reduction with clinical-clusters.json -------------------------------------
+def _dc_fail() -> dict:
+    """Data completeness 20/100 = 20% < 75%: 3 points for a small practice (spec 4.6)."""
+    return single(10, 10, eligible=100)
+
+
+def _small() -> ScoringContext:
+    return ScoringContext(small_practice=True)
+
+
+def test_given_registry_measures_all_in_one_cluster_then_denominator_reduced_to_the_cluster(ref, rules):
+    """Spec 4.9 [DATA:clinical-clusters.json anesthesiologyCare = 404, 424, 430, 463 (registry)]: all four
+    submitted (the 5-measure anesthesiology specialty set is incomplete without 477), each 3 points
+    (small practice, DC fail), bonus 6: (4 x 3 + 6) / (10 x 4) = 45%."""
+    sets = [mset("registry", [(m, _dc_fail()) for m in ("404", "424", "430", "463")])]
+    r = run(ref, rules, sets, _small())
+    assert r.max_points == 40
+    assert r.score == pytest.approx(45.0)
+    assert "EMA" in str(r.explanation.to_doc())
+
+
+def test_given_part_of_a_cluster_then_the_whole_cluster_is_required(ref, rules):
+    """Spec 4.9: 404 and 424 submitted, cluster of 4: 4 required, 2 zero placeholders:
+    (3 + 3 + 0 + 0 + 6) / 40 = 30%."""
+    r = run(ref, rules, [mset("registry", [("404", _dc_fail()), ("424", _dc_fail())])], _small())
+    assert r.max_points == 40 and r.score == pytest.approx(30.0)
+
+
+def test_given_a_measure_outside_any_cluster_then_no_reduction(ref, rules):
+    """Spec 4.9: 047 registry is in no clinical cluster, so other measures were applicable:
+    (3 + 3 + 3 + 6) / 60 = 25%."""
+    rows = [("404", _dc_fail()), ("424", _dc_fail()), ("047", _dc_fail())]
+    r = run(ref, rules, [mset("registry", rows)], _small())
+    assert r.max_points == 60 and r.score == pytest.approx(25.0)
+
+
+def test_given_an_ecqm_then_ema_does_not_apply(ref, rules):
+    """Spec 4.9: EMA is for claims and MIPS CQM submitters; with an eCQM (236) the denominator stays 60:
+    (3 + 3 + 6) / 60 = 20%."""
+    sets = [mset("registry", [("424", _dc_fail())]), mset("electronicHealthRecord", [("236", _dc_fail())])]
+    r = run(ref, rules, sets, _small())
+    assert r.max_points == 60 and r.score == pytest.approx(20.0)
+
+
+def test_without_the_clusters_file_there_is_no_reduction(ref, rules):
+    """clinical-clusters.json is optional reference data: without it, no EMA (60)."""
+    import copy
+
+    bare = copy.copy(ref)
+    bare.clinical_clusters = {}
+    sets = [mset("registry", [(m, _dc_fail()) for m in ("404", "424", "430", "463")])]
+    r = run(bare, rules, sets, _small())
+    assert r.max_points == 60

@@ -127,8 +127,10 @@ def test_category_score_is_within_0_and_100(rows, small, prior):
 
 
 def test_quality_rules_cite_every_parameter():
-    """Every QualityRules field has a citation (COMMON.md); UNCONFIRMED ones say so."""
+    """Every QualityRules field has a citation (COMMON.md); UNCONFIRMED ones say so; values the regulation
+    settles (42 CFR 414.1380(b)(1)(i), (b)(1)(vi), cfr-verification-2024.md §2) are no longer flagged."""
     q = RULES.quality
     assert q.undocumented() == []
-    assert "improvement_scale" in q.unconfirmed() and "outside_p1_p99_points" in q.unconfirmed()
+    assert "improvement_scale" not in q.unconfirmed() and "outside_p1_p99_points" not in q.unconfirmed()
+    assert "overall_stratum_names" in q.unconfirmed() and "admin_claims" in q.unconfirmed()
     assert pytest.approx(q.small_practice_bonus) == 6.0

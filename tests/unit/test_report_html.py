@@ -120,7 +120,8 @@ def test_given_bad_usage_when_reported_then_exit_2_or_1_with_a_reason(tmp_path, 
 
 
 def test_given_a_bonus_from_an_unconfirmed_formula_when_rendered_then_it_is_marked_estimated(ref, rules):
-    """Example 03 gives complex patient indicators; the spec 8.1 formula is UNCONFIRMED (0 points)."""
+    """Example 03 gives complex patient indicators; the population parameters of 42 CFR 414.1380(c)(3)(v)
+    are unpublished, so the bonus cannot be computed (0 points) and the page says so."""
     folder = EXAMPLES / "03-large-group-hwr"
     doc = score(
         Submission.model_validate_json((folder / "submission.json").read_text()),
@@ -129,7 +130,7 @@ def test_given_a_bonus_from_an_unconfirmed_formula_when_rendered_then_it_is_mark
         ref,
     ).to_doc()
     html = render_entity(doc, rules=rules)
-    assert 'data-badge="ESTIMATED bonuses"' in html and "formula UNCONFIRMED, spec 8.1" in html
+    assert 'data-badge="ESTIMATED bonuses"' in html and "the bonus cannot be computed" in html
     assert 'data-badge="ESTIMATED bonuses"' not in render_entity(
         {**doc, "explanation": {**doc["explanation"], "parts": []}}, rules=rules
     )

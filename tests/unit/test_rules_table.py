@@ -24,13 +24,12 @@ def test_given_2024_rules_when_listing_unconfirmed_then_the_spec_15_items_of_iss
     r = rules_for(2024)
     assert "scaling_factor" in r.payment.unconfirmed()  # item 37
     assert "final_score_comparison_decimals" in r.payment.unconfirmed()  # item 12
-    assert {"small_practice_table", "standard_table", "apm_entity_table", "app_table"} <= set(
-        r.weights.unconfirmed()
-    )  # items 8, 9
-    assert {"cpb_multiplier", "cpb_population_individual", "cpb_population_group"} <= set(
-        r.bonus.unconfirmed()
-    )
-    assert "asc_based_min_share" in r.eligibility.unconfirmed()  # item 6
+    # items 8, 9 are settled by 42 CFR 414.1380(c)(2)(ii)(F), (G) and 414.1367(d) (cfr-verification-2024.md)
+    assert r.weights.unconfirmed() == []
+    assert {"cpb_population_individual", "cpb_population_group"} <= set(r.bonus.unconfirmed())
+    # settled by 42 CFR 414.1380(c)(3)(v)-(viii) (cfr-verification-2024.md)
+    assert "cpb_component_multiplier" not in r.bonus.unconfirmed()
+    assert "asc_based_min_share" not in r.eligibility.unconfirmed()  # settled: 414.1305 definition
     # confirmed values are not flagged
     assert "performance_threshold" not in r.payment.unconfirmed()
     assert "lvt_allowed_charges" not in r.eligibility.unconfirmed()
@@ -60,3 +59,37 @@ def test_given_a_redistribution_table_when_summing_each_row_then_weights_total_1
     for key, row in getattr(rules_for(2024).weights, table).items():
         assert sum(row.values()) == 100, (table, sorted(key))
         assert all(row[c] == 0 for c in key), (table, sorted(key))  # a reweighted category carries 0%
+
+
+def test_unconfirmed_list_is_exactly_what_no_source_settles():
+    """cfr-verification-2024.md §2: of the 52 former UNCONFIRMED parameters, only those no source settles
+    remain flagged (items 5-9, 12, 18, 22-29, 36, 39, 40, 42, 48, 49, 51, 52), plus the EMA algorithm added
+    for spec 4.9 (spec 15 #23)."""
+    r = rules_for(2024)
+    listed = {f"{n}.{f}" for n, rs in r.rule_sets().items() for f in rs.unconfirmed()}
+    assert listed == {
+        "quality.overall_stratum_names",
+        "quality.split_scored_strata",
+        "quality.average_skips_zero_denominator_strata",
+        "quality.non_proportion_rate_source",
+        "quality.outcome_measure_types",
+        "quality.admin_claims",
+        "quality.mvp_population_health_measures_counted",
+        "quality.ema_denominator_reduction",
+        "pi.no_on_required_fails_category",
+        "pi.hie_pick_best_option",
+        "pi.public_health_points_one_excluded",
+        "pi.measure_points_rounding",
+        "pi.proportion_minimum_points",
+        "pi.exclusion_redistribution",
+        "pi.excluded_together",
+        "pi.exclusion_with_measure_policy",
+        "cost.group_entity_types",
+        "eligibility.clinician_types",
+        "eligibility.newly_enrolled_may_opt_in",
+        "eligibility.status_in_either_segment",
+        "payment.scaling_factor",
+        "payment.final_score_comparison_decimals",
+        "bonus.cpb_population_individual",
+        "bonus.cpb_population_group",
+    }

@@ -134,25 +134,19 @@ def score_cost(
 
     total = sum(scored.values())
     mean = total / len(scored)
-    improvement = _improvement_percent(r)
-    uncapped = mean * r.category_score_multiplier + improvement
+    achievement = mean * r.category_score_multiplier
+    improvement, improvement_detail = cost_improvement(
+        achievement, cms_data.prior_year_cost_category_score, r
+    )
+    uncapped = achievement + improvement
     score = min(r.max_score_percent, uncapped)
     terms = " + ".join(f"{p:.4f}" for p in scored.values())
     avg_detail = (
         f"Average of {len(scored)} scored measure(s): ({terms}) / {len(scored)} = {_num(mean)}; "
-        f"x {r.category_score_multiplier:g} = {mean * r.category_score_multiplier:.4f}% (spec 7.3)."
+        f"x {r.category_score_multiplier:g} = {achievement:.4f}% (spec 7.3)."
     )
     nodes.append(Node(name="average", value=mean, detail=avg_detail))
-    nodes.append(
-        Node(
-            name="costImprovement",
-            value=improvement,
-            detail=(
-                f"Cost improvement score: {improvement:g} percentage points ({ctx.performance_year} maximum "
-                f"{r.improvement_max_percentage_points:g}, UNCONFIRMED; no prior-year cost data; spec 7.3)."
-            ),
-        )
-    )
+    nodes.append(Node(name="costImprovement", value=improvement, detail=improvement_detail))
     metadata.update(
         unroundedScoreValue=score,
         averagePoints=mean,
@@ -181,19 +175,37 @@ def score_cost(
     )
 
 
-def _improvement_percent(
-    r: CostRules, improved: int = 0, declined: int = 0, scored_both_years: int = 0
-) -> float:
-    """Cost improvement percentage points (spec 7.3; formula and 2024 maximum UNCONFIRMED).
+def cost_improvement(current: float, prior: float | None, r: CostRules) -> tuple[float, str]:
+    """Cost improvement score in percentage points, with its arithmetic (42 CFR 414.1380(b)(2)(iv)).
 
-    Recalled rule: max(0, (significant improvements - significant declines) / measures scored in both years)
-    x the year's maximum. The input carries no prior-year cost results, so the engine calls this with zero
-    counts (0 points); the maximum is the parameter ``improvement_max_percentage_points`` (0 for 2024).
+    Category level: (current - prior) / prior x the year's maximum ((C)), never below zero ((D)) and at most
+    the maximum ((E): 1 percentage point from the 2025 MIPS payment year). Zero when the prior period's
+    cost category score is not given: the entity was not scored on cost under the same identifier in both
+    periods ((B)). ``current`` is the achievement part of the score (points / available points x 100).
     """
-    if scored_both_years <= 0:
-        return 0.0
-    share = max(0.0, (improved - declined) / scored_both_years)
-    return min(1.0, share) * r.improvement_max_percentage_points
+    mx = r.improvement_max_percentage_points
+    if prior is None:
+        return 0.0, (
+            "Cost improvement score 0: no prior-year cost category score for this identifier "
+            "(priorYearCostCategoryScore), so improvement cannot be measured (42 CFR 414.1380(b)(2)(iv)(B))."
+        )
+    if mx <= 0:
+        return 0.0, f"Cost improvement score 0: the maximum for this year is {mx:g} (414.1380(b)(2)(iv)(E))."
+    if prior <= 0:
+        return 0.0, (
+            f"Cost improvement score 0: the prior-year cost category score {prior:g} cannot be a divisor "
+            "(414.1380(b)(2)(iv)(C))."
+        )
+    raw = (current - prior) / prior * mx
+    value = min(mx, max(0.0, raw))
+    detail = (
+        f"Cost improvement ({current:.4f} - {prior:.4f}) / {prior:.4f} x {mx:g} = {raw:.4f} percentage points"
+    )
+    if raw < 0:
+        detail += "; not lower than 0"
+    elif raw > mx:
+        detail += f"; at most the maximum {mx:g}"
+    return value, detail + f" -> {value:.4f} (42 CFR 414.1380(b)(2)(iv)(C)-(E))."
 
 
 def _allowed_measures(ctx: ScoringContext, ref: ReferenceData) -> tuple[frozenset[str] | None, list[str]]:

@@ -65,9 +65,11 @@ def score_ia(
             allowed = frozenset(mvp.ia_measure_ids)
 
     tally = _walk(measurement_sets, ref, r, basis, allowed)
+    if tally.pcmh:
+        _check_group_pcmh_sites(ctx, r, tally)
     activity_sum = sum(tally.credited.values())
 
-    apm_node, apm_points = _apm_credit(ctx, r)
+    apm_node, apm_points = _apm_credit(ctx, r, attested=bool(tally.credited) or tally.pcmh)
     raw = activity_sum + apm_points
     if tally.pcmh:
         points = r.max_points
@@ -270,32 +272,86 @@ def _why_points(weight: str, pts: float, basis: _Basis, r: IaRules) -> str:
     )
 
 
+def _check_group_pcmh_sites(ctx: ScoringContext, r: IaRules, tally: _Tally) -> None:
+    """42 CFR 414.1380(b)(3)(ii): a group's (or virtual group's, subgroup's, APM Entity's) PCMH attestation
+    gives 100% only when at least 50% of its practice sites are recognized; checked when the profile gives
+    ``practiceSites`` and ``pcmhRecognizedPracticeSites`` (otherwise the attestation is taken as made)."""
+    if (
+        ctx.entity_type == "individual"
+        or not ctx.practice_sites
+        or ctx.pcmh_recognized_practice_sites is None
+    ):
+        return
+    share = ctx.pcmh_recognized_practice_sites / ctx.practice_sites
+    node = next((n for n in tally.nodes if n.name == r.pcmh_activity_id and n.value), None)
+    if share >= r.pcmh_group_min_site_share:
+        if node is not None:
+            node.detail += (
+                f" {ctx.pcmh_recognized_practice_sites} of {ctx.practice_sites} practice sites recognized "
+                f"({share:.0%} >= {r.pcmh_group_min_site_share:.0%}, 42 CFR 414.1380(b)(3)(ii))."
+            )
+        return
+    tally.pcmh = False
+    tally.not_credited.append(r.pcmh_activity_id)
+    if node is not None:
+        node.value = 0.0
+        node.metadata.update(processingStatus="PCMH_SITES_BELOW_MINIMUM", calculatedScore=0.0)
+        node.detail = (
+            f"0 points: only {ctx.pcmh_recognized_practice_sites} of the group's {ctx.practice_sites} "
+            f"practice sites are recognized as a patient-centered medical home ({share:.0%}); at least "
+            f"{r.pcmh_group_min_site_share:.0%} is needed for the PCMH credit (42 CFR 414.1380(b)(3)(ii))."
+        )
+
+
 # -- APM credit, APP, totals -----------------------------------------------------------------------
-def _apm_credit(ctx: ScoringContext, r: IaRules) -> tuple[Node | None, float]:
+def _apm_credit(ctx: ScoringContext, r: IaRules, attested: bool = False) -> tuple[Node | None, float]:
+    """42 CFR 414.1380(b)(3)(i): a MIPS APM participant's IA score is at least 50 percent when it attested
+    to an improvement activity or submitted data for the quality AND Promoting Interoperability categories
+    (the regulation; the seed guide's "another category" is looser)."""
     if not ctx.mips_apm_participant:
         return None, 0.0
-    others = sorted(c for c in ctx.submitted_categories if c in r.apm_credit_other_categories)
-    if not others:
+    if ctx.euc_exception_approved and r.apm_credit_withheld_with_euc:
         return (
             Node(
                 name="apmParticipationCredit",
                 value=0.0,
                 detail=(
-                    "MIPS APM participant, but no data was submitted for another performance category "
-                    f"({' or '.join(r.apm_credit_other_categories)}), so the APM credit of "
-                    f"{r.apm_participation_credit_points:g} points is not given (spec 5.1)."
+                    "MIPS APM participant with an approved extreme and uncontrollable circumstances "
+                    "exception: the APM improvement activities credit is not applied "
+                    "(42 CFR 414.1380(c)(2)(iv))."
+                ),
+            ),
+            0.0,
+        )
+    others = sorted(c for c in ctx.submitted_categories if c in r.apm_credit_other_categories)
+    need = r.apm_credit_other_categories
+    data_ok = set(others) >= set(need) if r.apm_credit_requires_all_other_categories else bool(others)
+    activity_ok = attested and r.apm_credit_with_attested_activity
+    joiner = " and " if r.apm_credit_requires_all_other_categories else " or "
+    if not (data_ok or activity_ok):
+        got = f" (data submitted only for {', '.join(others)})" if others else ""
+        return (
+            Node(
+                name="apmParticipationCredit",
+                value=0.0,
+                detail=(
+                    "MIPS APM participant, but no improvement activity was attested and data was not "
+                    f"submitted for {joiner.join(need)}{got}, so the APM credit of "
+                    f"{r.apm_participation_credit_points:g} points is not given (42 CFR 414.1380(b)(3)(i))."
                 ),
             ),
             0.0,
         )
     pts = r.apm_participation_credit_points
+    why = f"data submitted for {joiner.join(others)}" if data_ok else "an attested improvement activity"
     return (
         Node(
             name="apmParticipationCredit",
             value=pts,
             detail=(
-                f"MIPS APM participant with data submitted for {', '.join(others)}: at least half credit, "
-                f"{pts:g} of {r.max_points:g} points; attested activities add to it (spec 5.1)."
+                f"MIPS APM participant with {why}: at least half credit, "
+                f"{pts:g} of {r.max_points:g} points; attested activities add to it "
+                "(42 CFR 414.1380(b)(3)(i); spec 5.1)."
             ),
         ),
         pts,

@@ -37,6 +37,7 @@ from .quality_measure import (
     place_rate,
     score_cahps,
     score_measurement,
+    topped_out_cap_applies,
 )
 
 __all__ = ["data_completeness", "decile_points", "performance_rate", "score_quality"]
@@ -241,6 +242,38 @@ def _specialty_reduction(
     )
 
 
+def ema_reduction(
+    cands: list[MeasureScore], required: int, ref: ReferenceData, qr: QualityRules
+) -> tuple[int, str | None]:
+    """Spec 4.9 EMA / denominator reduction for claims and MIPS CQM submitters with fewer than ``required``
+    measures: when every submitted measure belongs to a clinical cluster of its collection type
+    (``clinical-clusters.json``), the requirement is the number of measures in the union of those clusters
+    (never more than ``required``, never fewer than submitted). Any eCQM, or a measure in no cluster, means
+    other measures were applicable: no reduction (UNCONFIRMED details, see the rules' citation)."""
+    if not cands or not ref.clinical_clusters:
+        return required, None
+    if any(s.submission_method not in qr.ema_submission_methods for s in cands):
+        return required, None
+    expected: set[str] = set()
+    names: list[str] = []
+    for s in cands:
+        row = ref.clinical_clusters.get((s.measure_id, s.submission_method))
+        if row is None or not row.clinical_clusters:
+            return required, None
+        for cluster in row.clinical_clusters:
+            expected.update(cluster.measure_ids)
+            if cluster.name not in names:
+                names.append(cluster.name)
+    eff = min(required, max(len(cands), len(expected)))
+    if eff >= required:
+        return required, None
+    return eff, (
+        f"EMA / denominator reduction: every submitted measure is in a clinical cluster "
+        f"({', '.join(names)}; {len(expected)} measures: {', '.join(sorted(expected))}): "
+        f"{eff} required measures instead of {required} (spec 4.9)"
+    )
+
+
 def _pick(cands: list[MeasureScore], required: int, qr: QualityRules, tally: _Tally) -> None:
     """Spec 4.8 step 3: the best outcome (else high-priority) measure, then the best remaining ones."""
     order = sorted(cands, key=lambda s: -(s.points or 0.0))
@@ -363,8 +396,11 @@ def _score_admin(
                 "requirement is taken as met"
             )
         if bm.is_topped_out_by_program and pts > qr.topped_out_cap:
-            pts = qr.topped_out_cap
-            lines.append(f"Topped out by program: capped at {_fmt(pts)}")
+            if topped_out_cap_applies(ctx, qr):
+                pts = qr.topped_out_cap
+                lines.append(f"Topped out by program: capped at {_fmt(pts)}")
+            else:
+                lines.append("Topped out by program: not capped in the APP (42 CFR 414.1367(c)(1)(ii))")
         node.value = pts
         node.detail = (
             ". ".join(lines) + f". Adds {_fmt(pts)} points and {_fmt(qr.measure_denominator_points)} to "
@@ -395,6 +431,10 @@ def _traditional(
     required = qr.required_measures
     if qr.specialty_set_reduction and len(cands) < required:
         required, why = _specialty_reduction(cands, submitted_ids, required, ref)
+        if why:
+            tally.notes.append(why)
+    if qr.ema_denominator_reduction and len(cands) < required:
+        required, why = ema_reduction(cands, required, ref, qr)
         if why:
             tally.notes.append(why)
     if suppressed and len(cands) < required:

@@ -497,10 +497,22 @@ def benchmark_sentence(bm: Benchmark) -> str:
     )
 
 
+def topped_out_cap_applies(ctx: ScoringContext, rules: QualityRules) -> bool:
+    """The 7-point topped-out cap applies in traditional MIPS and MVPs, not in the APP unless the year's
+    rules say so (42 CFR 414.1367(c)(1)(ii): APP topped-out measures are not capped)."""
+    return ctx.reporting_option != "app" or rules.app_topped_out_cap_applies
+
+
 def score_benchmarked(
-    rate: float, bm: Benchmark, rules: QualityRules, floor: float | None, label: str
+    rate: float,
+    bm: Benchmark,
+    rules: QualityRules,
+    floor: float | None,
+    label: str,
+    cap_applies: bool = True,
 ) -> tuple[float, list[str], dict[str, Any]]:
-    """Points on a usable benchmark row: decile mapping, then the 7-point cap, then a new-measure floor."""
+    """Points on a usable benchmark row: decile mapping, then the 7-point cap (unless ``cap_applies`` is
+    False: the APP), then a new-measure floor."""
     place = place_rate(rate, bm, rules.outside_p1_p99_points)
     pts = place.points
     lines = [place.detail]
@@ -512,7 +524,13 @@ def score_benchmarked(
     }
     if place.decile not in (0, 10) and place.lower is not None and place.upper is not None:
         meta["partialDecileScore"] = pts - place.decile
-    if bm.is_topped_out_by_program:
+    if bm.is_topped_out_by_program and not cap_applies:
+        lines.append(
+            "Topped out by program, but the APP does not apply the "
+            f"{_fmt(rules.topped_out_cap)}-point cap (42 CFR 414.1367(c)(1)(ii))"
+        )
+        meta["toppedOutCapNotAppliedInApp"] = True
+    elif bm.is_topped_out_by_program:
         if pts > rules.topped_out_cap:
             lines.append(
                 f"Topped out by program (isToppedOutByProgram): capped at {_fmt(rules.topped_out_cap)}"
@@ -656,7 +674,9 @@ def score_measurement(
         lines.append(f"{why[0].upper() + why[1:]}: {outcome}")
         return done(fail, status, True)
     assert bm is not None and inputs.rate is not None
-    pts, more, meta = score_benchmarked(inputs.rate, bm, rules, floor, label)
+    pts, more, meta = score_benchmarked(
+        inputs.rate, bm, rules, floor, label, cap_applies=topped_out_cap_applies(ctx, rules)
+    )
     lines.extend(more)
     node.metadata.update(meta)
     return done(pts, SCORED, True)

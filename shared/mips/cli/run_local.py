@@ -209,7 +209,10 @@ def run_pipeline(
                 uploaded.append(key)
             handled = pipeline.drain()
             result_keys = [k for k in _list_keys(stack.bucket, "results/") if k.endswith(".json")]
-            docs = {k: _read_json(stack.bucket, k) for k in result_keys}
+            # results/<year>/clinician/... are per-clinician choices (spec 9.2), not entity results
+            clinician_keys = [k for k in result_keys if k.split("/")[2:3] == ["clinician"]]
+            docs = {k: _read_json(stack.bucket, k) for k in result_keys if k not in clinician_keys}
+            clinicians = {k: _read_json(stack.bucket, k) for k in clinician_keys}
             rejected = {
                 k[: -len(".errors.json")]: _read_json(stack.bucket, k)
                 for k in _list_keys(stack.bucket, "rejected/")
@@ -219,7 +222,7 @@ def run_pipeline(
         finally:
             aws.configure(None)
     if out is not None:
-        for key, doc in docs.items():
+        for key, doc in {**docs, **clinicians}.items():
             target = out / key
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(doc, indent=2) + "\n")
@@ -231,6 +234,7 @@ def run_pipeline(
         "uploaded": uploaded,
         "messagesHandled": handled,
         "results": docs,
+        "clinicians": clinicians,
         "rejected": rejected,
         "deadLetters": {k: v for k, v in dead.items() if v},
         "seconds": round(time.monotonic() - started, 2),

@@ -34,6 +34,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--profile", metavar="FILE", help="CMS profile JSON (eligibility, special statuses)")
     p.add_argument("--cms-data", metavar="FILE", dest="cms_data", help="CMS-calculated data JSON (cost, ...)")
     p.add_argument("--json", action="store_true", help="print the result document (contract 2) as JSON")
+    p.add_argument(
+        "--entity",
+        metavar="SUBMISSION[,PROFILE[,CMS_DATA]]",
+        dest="entities",
+        action="append",
+        default=[],
+        help="another entity's files (comma-separated; leave a part empty to omit it), e.g. the group "
+        "or APM Entity a clinician also belongs to; implies --clinicians",
+    )
+    p.add_argument(
+        "--clinicians",
+        action="store_true",
+        help="print, per clinician (TIN/NPI), which final score counts and the alternatives (spec 9.2); "
+        "group and APM Entity profiles list their clinicians in 'clinicians'",
+    )
     p.set_defaults(func=run)
 
 
@@ -160,6 +175,10 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # never a traceback for the user: say what failed and where
         print(f"{args.submission}: could not be scored: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    if args.entities or args.clinicians:
+        from .score_clinicians import report_clinicians
+
+        return report_clinicians(args, result, profile, ref, rules)
     if args.json:
         print(json.dumps(result.to_doc(), indent=2))
     else:

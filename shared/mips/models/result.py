@@ -64,6 +64,9 @@ class ScoreResult(_Out):
     explanation: dict[str, Any]
     alternatives: list[ScoreResult] = Field(default_factory=list)
     versions: VersionsOut
+    #: "facilityBased" when quality and cost come from facility-based measurement (42 CFR 414.1380(e));
+    #: absent otherwise (emitted only when set)
+    scoring_standard: str | None = None
 
     def to_doc(self) -> dict[str, Any]:
         """The exact JSON document of contract 2: camelCase, numbers rounded to 4 dp.
@@ -73,8 +76,12 @@ class ScoreResult(_Out):
         doc = self.model_dump(by_alias=True, mode="json")
         if doc.get("mvpId") is None:
             doc.pop("mvpId", None)
+        if doc.get("scoringStandard") is None:
+            doc.pop("scoringStandard", None)
         for alt in doc.get("alternatives", []):
             alt.pop("alternatives", None)
             if alt.get("mvpId") is None:
                 alt.pop("mvpId", None)
+            if alt.get("scoringStandard") is None:
+                alt.pop("scoringStandard", None)
         return round4(doc)

@@ -36,6 +36,7 @@ from ..rules import UnsupportedPerformanceYear, YearRules, rules_for
 from ..scoring import CategoryResult, ScoringContext
 from ..validation import validate_document
 from . import aws
+from .clinicians import publish_clinician_results
 from .events import InputRef, S3ObjectRef, StepMessage, parse_step_message
 from .idempotency import run_once
 from .intake import max_input_bytes, screen, too_large
@@ -406,6 +407,8 @@ def aggregate(p: Pipeline, msg: StepMessage) -> Outcome:
         written = p.store.put_result(key, msg.version, doc)
         published = publish_result_file(p.store, p.bucket, key)
         publish_report(p.store, p.bucket, key, rules, ref)  # reports/...html beside results/...json
+        if written:
+            publish_clinician_results(p.bucket, doc, inputs.profile)  # spec 9.2 (pipeline/clinicians.py)
         return Outcome(
             "scored" if written else "older-than-stored",
             {

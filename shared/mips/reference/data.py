@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from .models import Benchmark, BenchmarkExclusion, CostNationalAverage, Measure, Mvp
+from .models import Benchmark, BenchmarkExclusion, ClinicalClusterRow, CostNationalAverage, Measure, Mvp
 from .resolve import ResolvedReference, resolve
 
 
@@ -24,6 +24,7 @@ class ReferenceData:
         mvps: Iterable[Mvp],
         cost_national_averages: Iterable[CostNationalAverage] = (),
         benchmark_exclusions: Iterable[BenchmarkExclusion] = (),
+        clinical_clusters: Iterable[ClinicalClusterRow] = (),
         version: str = "unknown",
         origin: str = "memory",
         directory: Path | None = None,
@@ -40,6 +41,10 @@ class ReferenceData:
         self.cost_national_averages = {c.measure_id: c for c in cost_national_averages}
         self.benchmark_exclusions: dict[tuple[str, str], BenchmarkExclusion] = {
             (e.measure_id, e.submission_method): e for e in benchmark_exclusions
+        }
+        #: (measureId, submissionMethod) -> clinical clusters (EMA, spec 4.9); empty without the file
+        self.clinical_clusters: dict[tuple[str, str], ClinicalClusterRow] = {
+            (c.measure_id, c.submission_method): c for c in clinical_clusters
         }
 
     # -- accessors -------------------------------------------------------------------------------
@@ -74,6 +79,7 @@ _BENCHMARKS = TypeAdapter(list[Benchmark])
 _MVPS = TypeAdapter(list[Mvp])
 _AVERAGES = TypeAdapter(list[CostNationalAverage])
 _EXCLUSIONS = TypeAdapter(list[BenchmarkExclusion])
+_CLUSTERS = TypeAdapter(list[ClinicalClusterRow])
 
 
 def load_directory(
@@ -83,6 +89,7 @@ def load_directory(
         return (directory / name).read_bytes()
 
     exclusions_path = directory / "benchmark-exclusion-reasons.json"
+    clusters_path = directory / "clinical-clusters.json"
     return ReferenceData(
         year=year,
         measures=_MEASURES.validate_json(read("measures-data.json")),
@@ -92,6 +99,11 @@ def load_directory(
         benchmark_exclusions=(
             _EXCLUSIONS.validate_python(json.loads(exclusions_path.read_bytes()))
             if exclusions_path.is_file()
+            else ()
+        ),
+        clinical_clusters=(
+            _CLUSTERS.validate_python(json.loads(clusters_path.read_bytes()))
+            if clusters_path.is_file()
             else ()
         ),
         version=version,

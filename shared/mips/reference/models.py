@@ -113,3 +113,16 @@ class BenchmarkExclusion(_RefModel):
     submission_method: str
     reason_codes: tuple[str, ...] = ()
     reason_descriptions: tuple[str, ...] = ()
+
+
+class ClinicalCluster(_RefModel):
+    name: str
+    measure_ids: tuple[str, ...] = ()
+
+
+class ClinicalClusterRow(_RefModel):
+    """One row of ``clinical-clusters.json`` (EMA / denominator reduction, spec 4.9)."""
+
+    measure_id: str
+    submission_method: str
+    clinical_clusters: tuple[ClinicalCluster, ...] = ()

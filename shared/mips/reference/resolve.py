@@ -28,7 +28,7 @@ DEFAULT_BASE_URL = "https://raw.githubusercontent.com/{repository}/{commit}/"
 
 #: The files of one year the engine reads, by their local (flattened) name.
 REQUIRED_FILES = ("measures-data.json", "benchmarks.json", "cost-national-averages.json", "mvp.json")
-OPTIONAL_FILES = ("benchmark-exclusion-reasons.json",)
+OPTIONAL_FILES = ("benchmark-exclusion-reasons.json", "clinical-clusters.json")
 
 
 class ReferenceDataError(RuntimeError):

@@ -138,7 +138,8 @@ def _badges(doc: Mapping[str, Any], rules: YearRules | None) -> tuple[list[tuple
             + "), so the percentage is an estimate."
         )
     for part in _root_parts_all(doc):  # a score part resting on an unconfirmed formula (e.g. the bonus)
-        if part.get("unit") == "points" and "UNCONFIRMED" in str(part.get("detail", "")):
+        detail = str(part.get("detail", ""))
+        if part.get("unit") == "points" and ("UNCONFIRMED" in detail or "cannot be computed" in detail):
             what = str(part.get("title") or part.get("name"))
             badges.append(("b-estimated", f"ESTIMATED {what.lower()}"))
             notices.append(f"Estimated {what.lower()}: {part.get('detail')}")

@@ -72,20 +72,33 @@ ELIGIBILITY_2024 = EligibilityRules(
     individual_status_entity_types=frozenset({"individual"}),
     pi_auto_reweight_clinician_types=frozenset({"clinicalSocialWorker"}),
     sources={
-        "clinician_types": "spec §1.2 [S:HMX-ELIG (3rd party); DATA:measures-data.json] "
-        "UNCONFIRMED as to the exact codified wording of 42 CFR 414.1305",
+        "clinician_types": (
+            "spec §1.2 [S:HMX-ELIG (3rd party); DATA:measures-data.json] UNCONFIRMED as to the exact "
+            "codified wording of 42 CFR 414.1305; no source settles it (cfr-verification-2024.md §2 "
+            "#39)"
+        ),
         "lvt_allowed_charges": "spec §1.3 [S:QPP-ELIG] (more than $90,000 Part B allowed charges)",
         "lvt_beneficiaries": "spec §1.3 [S:QPP-ELIG] (more than 200 Part B patients)",
         "lvt_covered_services": "spec §1.3 [S:QPP-ELIG] (more than 200 covered professional services)",
         "lvt_all_segments_required": "spec §1.4 [S:QPP-ELIG] (must exceed the LVT during both segments)",
         "newly_enrolled_excluded": "spec §1.5 [S:HMX-ELIG (3rd party)]",
-        "newly_enrolled_may_opt_in": "spec §1.5 UNCONFIRMED (newly enrolled clinicians cannot opt in)",
+        "newly_enrolled_may_opt_in": (
+            "spec §1.5 UNCONFIRMED (newly enrolled clinicians cannot opt in); no source settles it "
+            "(cfr-verification-2024.md §2 #40)"
+        ),
         "qp_excluded": "spec §1.5 [S:LEGAL (3rd party); S:QPP-ELIG]",
         "small_practice_max_clinicians": "spec §2 [S:SEED-SP] (15 or fewer clinicians billing under the TIN)",
         "non_patient_facing_max_encounters": "spec §2 [S:SEED-FM] (100 or fewer patient-facing encounters)",
         "hospital_based_min_share": "spec §2 [S:SEED-FM] (75% or more of services in POS 19/21/22/23)",
-        "asc_based_min_share": "spec §2 UNCONFIRMED (75% or more of services in POS 24)",
-        "status_in_either_segment": "spec §2 [S:ASA-SS (3rd party)] UNCONFIRMED against CMS text",
+        "asc_based_min_share": (
+            'spec §2; settled by the 42 CFR 414.1305 definition: "75 percent or more ... ambulatory '
+            'surgical center setting" (mirror @aa9ade34, older text) [cfr-verification-2024.md §2 '
+            "#41]"
+        ),
+        "status_in_either_segment": (
+            "spec §2 [S:ASA-SS (3rd party)] UNCONFIRMED against CMS text; no source settles it "
+            "(cfr-verification-2024.md §2 #42)"
+        ),
         "individual_status_entity_types": "spec §2 [S:SEED-FM] (group/VG rule is 'more than 75% of the "
         "clinicians', not derivable from a claims summary: explicit statuses only)",
         "pi_auto_reweight_clinician_types": "spec §2, §17 [S:SEED-FM] (clinical social workers only in 2024)",

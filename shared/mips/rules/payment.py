@@ -35,7 +35,13 @@ PAYMENT_2024 = PaymentRules(
         "applicable_percent": "spec §0.4, §10 [S:HIS-2024; S:HMX-PA26 (3rd party)]",
         "max_negative_threshold_fraction": "spec §10 [S:ECFR-1405] 42 CFR 414.1405(b)(2) (one-fourth of "
         "the performance threshold: 18.75)",
-        "scaling_factor": "spec §10, §15 item 37 UNCONFIRMED (third-party +1.05% at 100 => SF = 1.05/9)",
-        "final_score_comparison_decimals": "spec §0.3, §9.1, §15 item 12 UNCONFIRMED (compare unrounded)",
+        "scaling_factor": (
+            "spec §10, §15 item 37 UNCONFIRMED (third-party +1.05% at 100 => SF = 1.05/9); no source "
+            "settles it (cfr-verification-2024.md §2 #48)"
+        ),
+        "final_score_comparison_decimals": (
+            "spec §0.3, §9.1, §15 item 12 UNCONFIRMED (compare unrounded); no source settles it "
+            "(cfr-verification-2024.md §2 #49)"
+        ),
     },
 )

@@ -118,18 +118,23 @@ PI_2024 = PiRules(
         "engagement_level_gate": "spec §6.1 item 7 (submit the active-engagement level) [S:SEED-FM]",
         "engagement_level_suffixes": "spec §6.2 (_PRE / _PROD levels, substitutes) [DATA:measures-data.json]",
         "no_on_required_fails_category": (
-            "spec §6.3, §15 item 28: UNCONFIRMED whether a 'no' on a required yes/no measure zeroes the "
-            "category; default per spec: the measure scores 0, category still scored"
+            "spec §6.3, §15 item 28: UNCONFIRMED whether a 'no' on a required yes/no measure zeroes "
+            "the category; default per spec: the measure scores 0, category still scored; no source "
+            "settles it (cfr-verification-2024.md §2 #22)"
         ),
         "scored_objectives": "spec §6.2 (scored objectives) [S:SEED-FM]",
         "measure_max_points": "spec §6.2, §0.4, §17 (10/10/15+15 or 30/25) [S:TEBRA-PI; S:HMX-PDMP]",
         "required_measures": "spec §6.1 item 6, §6.2 (isRequired) [DATA:measures-data.json; S:SEED-FM]",
         "hie_options": "spec §6.2 (HIE_1+HIE_4 | HIE_5 | HIE_6; substitutes) [DATA; S:TEBRA-PI]",
-        "hie_pick_best_option": "spec §6.2, §15 item 28: UNCONFIRMED (several HIE options: best counts)",
+        "hie_pick_best_option": (
+            "spec §6.2, §15 item 28: UNCONFIRMED (several HIE options: best counts); no source "
+            "settles it (cfr-verification-2024.md §2 #23)"
+        ),
         "public_health_measures": "spec §6.2 (PI_PHCDRR_1 + PI_PHCDRR_3 required) [DATA]",
         "public_health_points": "spec §6.2, §0.4 (25 for the pair) [S:TEBRA-PI]",
         "public_health_points_one_excluded": (
-            "spec §6.3, §15 item 28: UNCONFIRMED (one reported yes + the other excluded => 25)"
+            "spec §6.3, §15 item 28: UNCONFIRMED (one reported yes + the other excluded => 25); no "
+            "source settles it (cfr-verification-2024.md §2 #24)"
         ),
         "bonus_measures": "spec §6.2 (PI_PHCDRR_2/4/5, isBonus) [DATA]",
         "bonus_points": "spec §6.3, §17 (+5, one measure suffices) [S:TEBRA-PI; AAO 2023]",
@@ -137,21 +142,28 @@ PI_2024 = PiRules(
             "spec §6.1 item 7, §6.2 (level for each PH measure reported) [S:SEED-FM]"
         ),
         "measure_points_rounding": (
-            "spec §6.3, §14 E1, §15 item 27: UNCONFIRMED whole-number half-up rounding of measure points "
-            "[S:SUBDOCS scoring-example-output-aci.json]"
+            "spec §6.3, §14 E1, §15 item 27: UNCONFIRMED whole-number half-up rounding of measure "
+            "points [S:SUBDOCS scoring-example-output-aci.json]; no source settles it "
+            "(cfr-verification-2024.md §2 #25)"
         ),
         "proportion_minimum_points": (
-            "spec §6.3, §15 item 27: UNCONFIRMED meaning of mipsMinimumScore; default no point floor"
+            "spec §6.3, §15 item 27: UNCONFIRMED meaning of mipsMinimumScore; default no point floor; "
+            "no source settles it (cfr-verification-2024.md §2 #26)"
         ),
         "category_cap": "spec §6.3 (min(100, points + bonus)) [S:AAD-PI25]",
         "exclusion_redistribution": (
-            "spec §6.4, §15 item 29, §17: UNCONFIRMED values (PDMP->e-Rx; e-Rx->HIE split; HIE_1/HIE_4->PEA; "
-            "both public health->PEA)"
+            "spec §6.4, §15 item 29, §17: UNCONFIRMED values (PDMP->e-Rx; e-Rx->HIE split; "
+            "HIE_1/HIE_4->PEA; both public health->PEA); no source settles it "
+            "(cfr-verification-2024.md §2 #27)"
         ),
-        "excluded_together": "spec §6.4 row 2: UNCONFIRMED (e-Prescribing exclusion also excludes PDMP)",
+        "excluded_together": (
+            "spec §6.4 row 2: UNCONFIRMED (e-Prescribing exclusion also excludes PDMP); no source "
+            "settles it (cfr-verification-2024.md §2 #28)"
+        ),
         "exclusion_with_measure_policy": (
             "spec §6.2 (exclusion and measure cannot both be submitted) [S:SUBDOCS measurements.tsx]; "
-            "UNCONFIRMED which one the engine honours: default the reported measure"
+            "UNCONFIRMED which one the engine honours: default the reported measure; no source "
+            "settles it (cfr-verification-2024.md §2 #29)"
         ),
     },
 )

@@ -81,6 +81,11 @@ class QualityRules(RuleSet):
     app_admin_claims_measures: tuple[str, ...]
     app_small_practice_points_on_dc_failure: bool
     app_missing_measure_scores_zero: bool
+    #: whether the 7-point topped-out cap applies in the APP (42 CFR 414.1367(c)(1)(ii): it does not)
+    app_topped_out_cap_applies: bool
+    # -- EMA / denominator reduction (spec 4.9) --------------------------------------------------------
+    ema_denominator_reduction: bool
+    ema_submission_methods: tuple[str, ...]
 
 
 _GROUPS = ("group", "virtualGroup", "apmEntity", "subgroup")
@@ -142,20 +147,43 @@ QUALITY_2024 = QualityRules(
     app_admin_claims_measures=("479", "484"),
     app_small_practice_points_on_dc_failure=True,
     app_missing_measure_scores_zero=True,
+    app_topped_out_cap_applies=False,
+    ema_denominator_reduction=True,
+    ema_submission_methods=("claims", "registry"),
     sources={
         "data_completeness_threshold": "spec 4.2 [S:SEED-FM; S:QPP-QUAL] 75% of denominator-eligible cases",
-        "data_completeness_threshold_inclusive": "spec 4.2 UNCONFIRMED: exactly 75.00 passes (assume >= 75)",
+        "data_completeness_threshold_inclusive": (
+            'spec 4.2; settled by 42 CFR 414.1340(a)(4) "at least 75 percent": exactly 75.00 passes '
+            "[CFR-1340; cfr-verification-2024.md §2 #1]"
+        ),
         "case_minimum": "spec 4.3 [S:GRAPHIUM; S:STI] 42 CFR 414.1380(b)(1)(iii): 20 cases",
         "max_measure_points": "spec 4.4.3 decile 10 = 10 points [S:SUBDOCS; DERIVED]",
         "min_benchmarked_points": "spec 4.4.3 / 17: benchmarked measures earn 1-10 points [S:STI; CFR relay]",
         "outside_p1_p99_points": (
-            "spec 4.4.3 UNCONFIRMED (15 #16): 1.0 point below p1 (direct) / above p99 (inverse); "
-            "spec 17 calls it confirmed by CFR 'between 1 and 10'"
+            "spec 4.4.3, 17; settled by 42 CFR 414.1380(b)(1)(i): benchmarked measures receive "
+            '"between 1 and 10 measure achievement points", so below p1 (direct) / above p99 '
+            "(inverse) earns the minimum 1.0 [CFR-1380; cfr-verification-2024.md §2 #2]"
         ),
         "measure_points_decimals": (
             "spec 0.3 / Appendix A round(pts, 4) [S:SUBDOCS scoring-example-output-quality.json]: CMS rounds "
             "each measure's points to 4 dp before summing (unroundedScoreValue 34.93083333 = (3 + 8.9585 + 3 "
             "+ 6)/60, whereas unrounded 8.958463 would give 34.93077); spec 14 E2 69.9302 relies on it"
+        ),
+        "ema_denominator_reduction": (
+            "spec 4.9, 15 #23 [DATA:clinical-clusters/2024/clinical-clusters.json]: claims and MIPS CQM "
+            "submitters with fewer than 6 measures, every one in a clinical cluster of its collection type, "
+            "must report the union of those clusters' measures (at most 6); UNCONFIRMED algorithm: the "
+            "minimum threshold test on claims (measures of a cluster the clinician could not report) is not "
+            "in the input, so every measure of a matched cluster is taken as applicable"
+        ),
+        "ema_submission_methods": (
+            "spec 4.9 [DATA:clinical-clusters.json submissionMethod claims | registry]: EMA applies to "
+            "Medicare Part B claims and MIPS CQM (registry) measures, not eCQMs"
+        ),
+        "app_topped_out_cap_applies": (
+            "spec 11.2; settled by 42 CFR 414.1367(c)(1)(ii) (text of 85 FR 85031, in force for 2024): "
+            "topped-out measures are not subject to the 7-point cap in the APP [CFR-1367 @7e25c3fb; "
+            "cfr-verification-2024.md §1]"
         ),
         "topped_out_cap": "spec 4.4.5 [S:QMD benchmarks-schema.yaml] 7-point cap for isToppedOutByProgram",
         "failed_measure_points": (
@@ -165,10 +193,15 @@ QUALITY_2024 = QualityRules(
         "new_measure_floors": "spec 4.6 [S:STI; S:GRAPHIUM] 42 CFR 414.1380(b)(1)(i)(C): years since "
         "firstPerformanceYear -> floor (0: 7 points, 1: 5 points)",
         "new_measure_floor_when_dc_fails": (
-            "spec 4.6 UNCONFIRMED (15 #19): floor does not apply when DC fails (spec 17: confirmed, STI 2024)"
+            "spec 4.6; settled by 42 CFR 414.1380(b)(1)(i)(A)(3) and (C): the 7/5 floors apply only "
+            "to measures that meet data completeness; DC failure gets 0 / 3 (small) under "
+            "(b)(1)(i)(B)(1)(iii) [CFR-1380; cfr-verification-2024.md §2 #3]"
         ),
         "suppressed_reason_codes": (
-            "spec 4.4.1 / 4.6 [S:QMD BR-022] UNCONFIRMED mechanics: removed from numerator and denominator"
+            "spec 4.4.1 / 4.6; mechanism settled by 42 CFR 414.1380(b)(1)(vii)(A): a measure hit by "
+            "significant changes or errors is excluded from total and available measure achievement "
+            "points; the code BR-022 marks it [DATA:benchmark-exclusion-reasons.json; CFR-1380; "
+            "cfr-verification-2024.md §2 #4]"
         ),
         "claims_small_practice_only": (
             "spec 4.1 [S:SEED-SP; S:QPP-APPQ] Part B claims measures: small practices only"
@@ -176,30 +209,44 @@ QUALITY_2024 = QualityRules(
         "submitted_rate_tolerance": "spec 4.2 [S:SUBDOCS data.ts] performanceRate = met/(met+notMet); engine "
         "choice: the rate computed from the counts is scored, a submitted rate differing by more than this "
         "many percentage points is reported as a warning",
-        "overall_stratum_names": "spec 4.2 [DATA:measures-data.json overallAlgorithm] UNCONFIRMED formula: "
-        "overallStratumOnly scores the stratum with this name",
+        "overall_stratum_names": (
+            "spec 4.2 [DATA:measures-data.json overallAlgorithm] UNCONFIRMED formula: "
+            "overallStratumOnly scores the stratum with this name; no source settles it "
+            "(cfr-verification-2024.md §2 #5)"
+        ),
         "split_scored_strata": (
-            "spec 4.2 UNCONFIRMED formula: 'split' measures (226, 409, 431) score the first "
-            "present stratum of this list (the combined/overall rate)"
+            "spec 4.2 UNCONFIRMED formula: 'split' measures (226, 409, 431) score the first present "
+            "stratum of this list (the combined/overall rate); no source settles it "
+            "(cfr-verification-2024.md §2 #6)"
         ),
         "average_skips_zero_denominator_strata": (
-            "spec 4.2 UNCONFIRMED formula: simpleAverage/weightedAverage ignore strata with met + notMet = 0"
+            "spec 4.2 UNCONFIRMED formula: simpleAverage/weightedAverage ignore strata with met + "
+            "notMet = 0; no source settles it (cfr-verification-2024.md §2 #7)"
         ),
         "non_proportion_rate_source": (
-            "spec 4.2 UNCONFIRMED: a QCDR non-proportion measure's value compared with "
-            "its benchmark is the submitted numerator (observed value)"
+            "spec 4.2 UNCONFIRMED: a QCDR non-proportion measure's value compared with its benchmark "
+            "is the submitted numerator (observed value); no source settles it "
+            "(cfr-verification-2024.md §2 #8)"
         ),
         "cahps_measure_id": "spec 4.5 [DATA:measures-data.json] CAHPS for MIPS is measure 321",
         "cahps_ssm_prefix": "spec 4.5 [DATA:benchmarks/2024.json] summary survey measures CAHPS_1..CAHPS_11",
         "cahps_submission_method": "spec 4.4.1 / 4.5 [DATA:benchmarks-schema.yaml] certifiedSurveyVendor",
         "required_measures": "spec 4.1 / 4.9 [S:SEED-FM; S:QPP-QUAL; S:SUBDOCS] 6 measures, denominator 60",
-        "outcome_measure_types": "spec 4.1 UNCONFIRMED (15 #14): outcome incl. intermediate and PRO outcome",
+        "outcome_measure_types": (
+            "spec 4.1 UNCONFIRMED (15 #14): outcome incl. intermediate and PRO outcome; only indirect "
+            "support (CMS MSSP memo treats 001/236 as outcome measures, via jmandel) "
+            "[cfr-verification-2024.md §2 #9]"
+        ),
         "missing_outcome_slot_scores_zero": (
-            "spec 4.9 UNCONFIRMED (15 #22): no outcome/HP measure submitted => one required slot scores 0"
+            'spec 4.9; settled by 42 CFR 414.1380(b)(1)(i): "zero measure achievement points for each '
+            'measure required under 414.1335 on which no data is submitted" (the '
+            "outcome/high-priority measure is a required one) [CFR-1380; cfr-verification-2024.md §2 "
+            "#10]"
         ),
         "same_measure_keeps_highest": (
-            "spec 4.8 UNCONFIRMED (15 #21): same measure via several collection types "
-            "counts once, the highest"
+            "spec 4.8; settled by 42 CFR 414.1380(b)(1)(i): a measure submitted via multiple "
+            'collection types is "scored only on the data submission with the greatest number of '
+            'measure achievement points" [CFR-1380; cfr-verification-2024.md §2 #11]'
         ),
         "specialty_set_reduction": (
             "spec 4.1 [S:SEED-FM; S:QPP-QUAL]: a complete specialty set with fewer than 6 "
@@ -209,28 +256,46 @@ QUALITY_2024 = QualityRules(
         "admin_claims_submission_method": "spec 4.4.1 / 4.4.6 [DATA] administrativeClaims benchmark rows",
         "admin_claims": (
             "spec 4.7 UNCONFIRMED (15 #20): 479 groups >= 16 clinicians, 200 cases; 480 individuals "
-            "and groups, 25 cases; 484 >= 16 clinicians, 18 cases [S:MDI-484 2022]; "
-            "492 all details unconfirmed (engine default: any entity, 20 cases)"
+            "and groups, 25 cases; 484 >= 16 clinicians, 18 cases [S:MDI-484 2022]; 492 all details "
+            "unconfirmed (engine default: any entity, 20 cases). The 20-case default and the "
+            "exclusion of failing measures are settled by 42 CFR 414.1380(b)(1)(iii), "
+            "(b)(1)(i)(A)(2)(ii); the per-measure values of the MIPS final list were not retrieved "
+            "[cfr-verification-2024.md §2 #12]"
         ),
         "traditional_admin_claims_measures": (
             "spec 4.7 [S:GRAPHIUM; S:SEED-SP]: 479, 480, 484, 492 scored when applicable"
         ),
         "small_practice_bonus": "spec 4.11 [S:SUBDOCS; S:STI] +6 numerator points, >= 1 measure submitted",
         "small_practice_bonus_options": (
-            "spec 4.11 / 11.1 UNCONFIRMED (15 #24): bonus also in MVPs and the APP"
+            "spec 4.11 / 11.1; settled: MVP and APP quality are scored in accordance with 42 CFR "
+            "414.1380(b)(1), which includes the (b)(1)(v)(C) small-practice bonus [CFR-1365 "
+            "(d)(3)(i); CFR-1367 (c)(1); cfr-verification-2024.md §2 #13]"
         ),
-        "improvement_max": "spec 4.12 UNCONFIRMED formula (15 #25): at most +10 percentage points",
+        "improvement_max": (
+            'spec 4.12; settled by 42 CFR 414.1380(b)(1)(vi)(B): "may not total more than 10 '
+            'percentage points" [CFR-1380; cfr-verification-2024.md §2 #14]'
+        ),
         "improvement_prior_floor": (
-            "spec 4.12 UNCONFIRMED (15 #25): prior achievement <= 30% compared with 30%"
+            "spec 4.12; settled by 42 CFR 414.1380(b)(1)(vi)(C)(4): 30 percent assumed when the prior "
+            "score is <= 30 percent, from the 2020 MIPS payment year [CFR-1380; "
+            "cfr-verification-2024.md §2 #15]"
         ),
-        "improvement_scale": "spec 4.12 UNCONFIRMED (15 #25): (current - base) / base x 10",
-        "improvement_requires_full_participation": "spec 4.12 UNCONFIRMED (15 #25): full participation (all "
-        "required measures submitted and meeting DC)",
+        "improvement_scale": (
+            "spec 4.12; settled by 42 CFR 414.1380(b)(1)(vi)(C)(2): increase / prior achievement "
+            "percent x 10 percent [CFR-1380; cfr-verification-2024.md §2 #16]"
+        ),
+        "improvement_requires_full_participation": (
+            "spec 4.12; settled by 42 CFR 414.1380(b)(1)(vi)(C)(5) and (F): zero unless all "
+            "requirements of 414.1335 and 414.1340 are met [CFR-1380; cfr-verification-2024.md §2 "
+            "#17]"
+        ),
         "category_cap": "spec 4.10 [S:JM-Q2 42 CFR 414.1380(b)(1)(vii)] category cannot exceed 100",
         "mvp_required_measures": "spec 11.1 [S:ECFR-1365 414.1365(c)(1); S:SEED-SP] 4 quality measures",
         "mvp_population_health_measures_counted": (
-            "spec 11.1 UNCONFIRMED (15 #38): 1 population health measure; "
-            "the registration choice is not in the input, the best scored one counts"
+            "spec 11.1; the count (1 population health measure, chosen at registration) is settled by "
+            "42 CFR 414.1365(b)(2)(i), (c)(4)(ii) [CFR-1365]; UNCONFIRMED (no source): the "
+            "registration choice is not in the input, the engine counts the best scored one "
+            "[cfr-verification-2024.md §2 #18]"
         ),
         "app_program_name": "spec 11.1 / 13.1 [S:SUBDOCS data.ts programName] APP program name",
         "app_measure_slots": (
@@ -239,11 +304,14 @@ QUALITY_2024 = QualityRules(
         ),
         "app_admin_claims_measures": "spec 11.2 [S:QPP-APPQ] 479 HWR and 484 MCC calculated by CMS",
         "app_small_practice_points_on_dc_failure": (
-            "spec 11.2 UNCONFIRMED (15 #39): APP DC failure scores 0 (3 for small practices)"
+            "spec 11.2; settled: the APP scores quality per 42 CFR 414.1380(b)(1) except the "
+            "no-benchmark/case-minimum exclusion, so DC failure gets 0 (3 for small practices) under "
+            "(b)(1)(i)(B)(1)(iii) [CFR-1367 (c)(1); CFR-1380; cfr-verification-2024.md §2 #19]"
         ),
         "app_missing_measure_scores_zero": (
-            "spec 11.2 / 4.9 UNCONFIRMED: an APP measure not submitted scores 0 "
-            "of 10 (only measures without benchmark or case minimum are excluded)"
+            "spec 11.2 / 4.9; settled: zero points for each required measure not submitted, 42 CFR "
+            "414.1380(b)(1)(i) via 414.1367(c)(1) [CFR-1380; CFR-1367; cfr-verification-2024.md §2 "
+            "#20]"
         ),
     },
 )

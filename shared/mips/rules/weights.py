@@ -91,15 +91,29 @@ WEIGHTS_2024 = WeightRules(
     ia_automatic_reporting_options=frozenset({"app"}),
     min_scored_categories=2,
     sources={
-        "standard_table": "spec §3.1, §17 [S:SEED-FM; S:SEED-SP; S:MDI-PI25] rows none/cost/PI/cost+PI/"
-        "cost+quality/cost+IA/PI+quality confirmed; rows quality, IA, PI+IA, quality+IA UNCONFIRMED",
-        "small_practice_table": "spec §3.2, §17 [S:SEED-SP; 414.1380(c)(2)(ii)(G) via 3rd party] "
-        "PI -> 40/30/30/0 and cost+PI -> 50/0/50/0; other rows as standard UNCONFIRMED",
-        "apm_entity_table": "spec §3.3 [S:SEED-IA] base 55/0/15/30; further rows derived UNCONFIRMED",
-        "apm_entity_small_practice_table": "spec §3.3 PI reweighted for a small APM Entity -> 50/0/50/0 "
-        "UNCONFIRMED",
-        "app_table": "spec §3.4, §17 [S:QPP-APPQ; S:QPP-APPPI; S:NEQPP] base 50/0/20/30; PI -> 75/0/25/0, "
-        "quality -> 0/0/25/75 UNCONFIRMED (third-party paraphrase of 414.1367(d)(2))",
+        "standard_table": (
+            'spec §3.1, §17; settled by 42 CFR 414.1380(c)(2)(ii)(F) ("beginning with the 2024 MIPS '
+            'payment year"): all 11 rows identical to the codified table [CFR-1380; '
+            "cfr-verification-2024.md §2 #43]"
+        ),
+        "small_practice_table": (
+            "spec §3.2, §17; settled by 42 CFR 414.1380(c)(2)(ii)(G): all 11 rows identical (PI -> "
+            "40/30/30/0; cost+PI -> 50/0/50/0) [CFR-1380; cfr-verification-2024.md §2 #44]"
+        ),
+        "apm_entity_table": (
+            "spec §3.3; derived and settled: cost weight 0 for APM Entities (42 CFR 414.1317(b)(2)) "
+            "with the cost rows of 414.1380(c)(2)(ii)(F) [CFR-1317; CFR-1380; "
+            "cfr-verification-2024.md §2 #45]"
+        ),
+        "apm_entity_small_practice_table": (
+            'spec §3.3; derived and settled: table (G) of 42 CFR 414.1380(c)(2)(ii)(G) "for small '
+            'practices" with cost 0 (PI -> 50/0/50/0) [CFR-1380; cfr-verification-2024.md §2 #46]'
+        ),
+        "app_table": (
+            "spec §3.4, §17; settled by 42 CFR 414.1367(d)(1), (d)(2): 50/0/20/30; PI reweighted -> "
+            "quality 75 / IA 25; quality reweighted -> PI 75 / IA 25 [CFR-1367 @7e25c3fb; "
+            "cfr-verification-2024.md §2 #47]"
+        ),
         "cost_not_evaluated_entity_types": "spec §3.0, §3.3 [S:QPP-COST; S:SEED-IA] "
         "(cost 0% for APM Entities)",
         "cost_not_evaluated_reporting_options": "spec §3.4, §11.2 [S:SEED-IA] "
