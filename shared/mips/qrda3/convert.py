@@ -233,10 +233,15 @@ class _Converter:
         self._catalogue = catalogue
         self._program: Program | None = None
         self._program_resolved = False
+        self.counts: dict[str, int] = {}
+        self.fatal = False  # the file is unreadable or not a QRDA III document: document checks are moot
 
     # -- problems --------------------------------------------------------------------------------------
     def add(self, code: C, xpath: str, message: str, expected: str, severity: str = "error") -> None:
-        self.problems.append(QrdaProblem(code, xpath, message, expected, severity))  # type: ignore[arg-type]
+        """Collect a problem; beyond MAX_ERRORS of a severity only count it (bounded memory)."""
+        self.counts[severity] = self.counts.get(severity, 0) + 1
+        if self.counts[severity] <= MAX_ERRORS:
+            self.problems.append(QrdaProblem(code, xpath, message, expected, severity))  # type: ignore[arg-type]
 
     @property
     def catalogue(self) -> EcqmCatalogue:
@@ -255,7 +260,11 @@ class _Converter:
             events = iterparse(
                 stream, events=("start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True
             )
+            deep = 0  # open elements below a section's children: kept in the entry's subtree, no bookkeeping
             for event, el in events:
+                if deep or (event == "start" and len(stack) > 5):
+                    deep += 1 if event == "start" else -1
+                    continue
                 if event == "start":
                     name = _local(el.tag)
                     seen = counters[-1]
@@ -289,8 +298,10 @@ class _Converter:
             if self.rules is None and started:
                 self._recognise()
         except _Stop:
+            self.fatal = True
             return
         except DefusedXmlException as exc:
+            self.fatal = True
             self.add(
                 C.UNSAFE_XML,
                 "/",
@@ -298,6 +309,7 @@ class _Converter:
                 "a QRDA III document without DOCTYPE or entities",
             )
         except ParseError as exc:
+            self.fatal = True
             line, column = getattr(exc, "position", (0, 0))
             if not started:
                 self.add(
@@ -896,7 +908,7 @@ class _Converter:
                 )
 
     def finish(self) -> dict[str, Any] | None:
-        if self.rules is None:
+        if self.rules is None or self.fatal:
             return None
         h = self.header
         names = [n for n, _ in h.programs if n]
@@ -1052,15 +1064,14 @@ def convert(
     conv.run(stream)
     submission = conv.finish()
     problems = conv.problems
-    errors = [p for p in problems if p.severity == "error"]
-    if len(errors) > MAX_ERRORS:
-        kept = errors[:MAX_ERRORS]
+    n_errors = conv.counts.get("error", 0)
+    if n_errors > MAX_ERRORS:  # CMS: the first 100 errors, then TOO_MANY_ERRORS (82)
         problems = [
-            *kept,
+            *problems,
             QrdaProblem(
                 C.TOO_MANY_PROBLEMS,
                 "/ClinicalDocument",
-                f"the file has {len(errors)} errors; the first {MAX_ERRORS} are listed",
+                f"the file has {n_errors} errors; the first {MAX_ERRORS} are listed",
                 "a corrected file",
             ),
         ]
