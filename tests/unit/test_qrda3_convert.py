@@ -294,3 +294,22 @@ def test_given_entities_or_a_dtd_then_refused_before_expansion(data):
 def test_given_not_xml_then_not_xml():
     assert codes(convert(b"this is not xml at all")) == [ProblemCode.NOT_XML]
     assert codes(convert(b"")) == [ProblemCode.NOT_XML]
+
+
+def test_given_measures_data_that_cannot_be_resolved_then_a_problem_not_an_exception(monkeypatch):
+    """In the ingest Lambda an exception would retry the file into the dead-letter queue; a missing
+    measures-data is a clear rejection instead."""
+    import importlib
+
+    from mips.reference import ReferenceDataError
+
+    convert_module = importlib.import_module("mips.qrda3.convert")  # the module, not the function
+
+    def unavailable(year: int):
+        raise ReferenceDataError(f"no pinned reference data for performance year {year}")
+
+    monkeypatch.setattr(convert_module, "catalogue_for", unavailable)
+
+    conversion = convert(b.document(b.quality_section(m001()), b.quality_section(m001())))
+
+    assert codes(conversion) == [ProblemCode.MEASURES_DATA_UNAVAILABLE, ProblemCode.DUPLICATE_QUALITY_SECTION]

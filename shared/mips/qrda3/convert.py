@@ -21,6 +21,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml.common import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from ..reference import ReferenceDataError
 from .codes import ProblemCode as C
 from .ecqm import Ecqm, EcqmCatalogue, catalogue_for
 from .rules import MULTI_TO_SINGLE_MEASURES, ConversionRules, Program, known_extensions, rules_for_extension
@@ -231,6 +232,7 @@ class _Converter:
         self.sections: list[_Section] = []
         self.section: _Section | None = None
         self._catalogue = catalogue
+        self._catalogue_failed = False
         self._program: Program | None = None
         self._program_resolved = False
         self.counts: dict[str, int] = {}
@@ -244,10 +246,20 @@ class _Converter:
             self.problems.append(QrdaProblem(code, xpath, message, expected, severity))  # type: ignore[arg-type]
 
     @property
-    def catalogue(self) -> EcqmCatalogue:
-        if self._catalogue is None:
+    def catalogue(self) -> EcqmCatalogue | None:
+        """The year's eCQMs; None (reported once) when its measures-data cannot be resolved."""
+        if self._catalogue is None and not self._catalogue_failed:
             assert self.rules is not None
-            self._catalogue = catalogue_for(self.rules.year)
+            try:
+                self._catalogue = catalogue_for(self.rules.year)
+            except (ReferenceDataError, OSError, ValueError) as exc:
+                self._catalogue_failed = True
+                self.add(
+                    C.MEASURES_DATA_UNAVAILABLE,
+                    "/ClinicalDocument",
+                    f"the {self.rules.year} measures-data needed to map eCQM GUIDs is unavailable: {exc}",
+                    f"CMS qpp-measures-data for {self.rules.year} (mips reference)",
+                )
         return self._catalogue
 
     # -- the stream -----------------------------------------------------------------------------------
@@ -561,7 +573,10 @@ class _Converter:
             )
         if guid:
             section.guids.add(guid.lower())
-        ecqm = self.catalogue.get(guid)
+        catalogue = self.catalogue
+        if catalogue is None:
+            return
+        ecqm = catalogue.get(guid)
         if guid and ecqm is None and not self.program_unknown:
             self.add(
                 C.MEASURE_GUID_UNKNOWN,
