@@ -313,3 +313,21 @@ def test_given_measures_data_that_cannot_be_resolved_then_a_problem_not_an_excep
     conversion = convert(b.document(b.quality_section(m001()), b.quality_section(m001())))
 
     assert codes(conversion) == [ProblemCode.MEASURES_DATA_UNAVAILABLE, ProblemCode.DUPLICATE_QUALITY_SECTION]
+
+
+def test_given_an_unknown_program_then_only_25_no_measure_checks():
+    """CMS (perfRateDenomZero, program PCF): the program name error alone, no eCQM validation."""
+    bad_uuids = b.measure(M001, b.population("DENOM", "00000000-0000-0000-0000-000000000000", 5))
+
+    conversion = convert(b.document(b.quality_section(bad_uuids), program="PCF"))
+
+    assert codes(conversion) == [ProblemCode.INCORRECT_PROGRAM_NAME]
+    assert "MIPS_INDIV" in conversion.errors[0].expected
+
+
+def test_given_an_activity_without_id_then_a_problem_not_a_silently_missing_activity():
+    activity = b.ia("IA_EPA_1").replace('extension="IA_EPA_1"', "")
+
+    conversion = convert(b.document(b.ia_section(activity, b.ia("IA_EPA_2"))))
+
+    assert codes(conversion) == [ProblemCode.IA_MISSING_MEASURE_ID]

@@ -474,7 +474,7 @@ class _Converter:
             self._program_resolved = True
             names = [n for n, _ in self.header.programs if n]
             if len(names) == 1:
-                self._program = self.rules.programs.get(names[0].upper())
+                self._program = self.rules.programs.get(names[0].strip().upper())
         return self._program
 
     @property
@@ -488,7 +488,7 @@ class _Converter:
         """CMS validates eCQM populations for MIPS programs only (section 5); a missing program counts
         as MIPS here (the file is rejected for its program name anyway)."""
         prog = self.program
-        return prog is None or prog.program_name == "mips"
+        return prog.program_name == "mips" if prog is not None else not self.program_unknown
 
     # -- section entries --------------------------------------------------------------------------------
     def _unit(self, section: _Section, kind: str, el: Element, xpath: str) -> None:
@@ -871,6 +871,13 @@ class _Converter:
         value = self._performed(
             el, xpath, C.IA_MEASURE_PERFORMED_NOT_SINGLE, f"activity {ids[0] if ids else '?'}"
         )
+        if not ids:  # CMS has no code for it; an activity nobody can name must not vanish silently
+            self.add(
+                C.IA_MISSING_MEASURE_ID,
+                f"{xpath}/reference[1]/externalDocument[1]",
+                "the improvement activity has no activity id",
+                "reference/externalDocument/id/@extension (e.g. IA_EPA_1)",
+            )
         if ids and value is not None:
             section.measurements.append({"measureId": ids[0], "value": value})
 
