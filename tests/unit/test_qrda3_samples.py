@@ -8,6 +8,7 @@ error codes).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -139,3 +140,35 @@ def test_year_lock_2024_file_uses_2024_rules_and_2025_file_2025_rules():
     with_cehrt = lambda c: [s["category"] for s in c.submission["measurementSets"] if "cehrtId" in s]  # noqa: E731
     assert with_cehrt(c24) == ["pi"]
     assert with_cehrt(c25) == ["quality", "pi"]
+
+
+_CMS_STEP = re.compile(r"\*\[local-name\(\) = '(\w+)' and namespace-uri\(\) = '[^']*'\](\[\d+\])?")
+
+
+def _cms_xpath(path: str) -> str:
+    """CMS's ``/*[local-name() = 'x' and namespace-uri() = '...'][n]`` steps -> ``/x[n]`` ([1] dropped)."""
+    return "/" + "/".join(name + (index or "") for name, index in _CMS_STEP.findall(path))
+
+
+@needs_samples
+@pytest.mark.parametrize(
+    "xml", [p for p in NEGATIVE if not _expected_json(p).is_file()], ids=lambda p: p.name
+)
+def test_given_a_negative_then_each_problem_points_at_the_element_cms_points_at(xml: Path):
+    """Errors name the same element as CMS's ``location.path`` (README: informative; we keep it equal).
+    Document-level rejections (CMS 5, 2) are excepted: CMS gives no path, we name the templateId."""
+    doc = json.loads(xml.with_name(xml.name.removesuffix(".xml") + ".expected.error.json").read_text())
+    cms = Counter(
+        (d["errorCode"], _cms_xpath(d["location"].get("path", "")).replace("[1]", ""))
+        for e in doc["errors"]
+        for d in e["details"]
+        if d["errorCode"] not in (2, 5)
+    )
+
+    ours = Counter(
+        (p.code.cms_code, p.xpath.replace("[1]", ""))
+        for p in convert_path(str(xml)).errors
+        if p.code.cms_code not in (2, 5)
+    )
+
+    assert ours == cms

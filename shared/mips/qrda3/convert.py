@@ -528,7 +528,7 @@ class _Converter:
             if len(values) != 1:
                 self.add(
                     code or C.PERFORMANCE_END_NOT_SINGLE,
-                    f"{xpath}/effectiveTime[1]/{edge}[1]",
+                    xpath,
                     f"the reporting parameters have {len(values)} performance period {what} values",
                     f"exactly one effectiveTime/{edge}/@value (a date such as 20240101)",
                 )
@@ -542,7 +542,7 @@ class _Converter:
             except ValueError:
                 self.add(
                     C.INVALID_PERFORMANCE_PERIOD_FORMAT,
-                    f"{xpath}/effectiveTime[1]/{edge}[1]",
+                    xpath,
                     f"performance period date {raw!r} is not a date",
                     "yyyyMMdd (e.g. 20240101), 2024-01-01 or 2024/01/01T01:45:23",
                 )
@@ -653,7 +653,7 @@ class _Converter:
         if raw is None or not _INT.fullmatch(raw.strip()):
             self.add(
                 C.AGGREGATE_COUNT_NOT_INTEGER,
-                f"{cx}/value[1]",
+                cx,
                 f"the {code} population {uuid} count is {raw!r}",
                 "a whole number without decimals",
             )
@@ -662,7 +662,7 @@ class _Converter:
         if count < 0:
             self.add(
                 C.MEASURE_DATA_VALUE_NEGATIVE,
-                f"{cx}/value[1]",
+                cx,
                 f"the {code} population {uuid} count is {count}",
                 "a whole number greater than or equal to 0",
             )
@@ -810,13 +810,13 @@ class _Converter:
         raw = (_value_attr(unit, "value") or "").strip()
         if not raw:
             self.add(
-                C.PI_COUNT_INVALID, f"{ux}/value[1]", f"the {label} value is empty", "a whole number >= 0"
+                C.PI_COUNT_INVALID, ux, f"the {label} value is empty", "a whole number >= 0"
             )
             return None
         if not _INT.fullmatch(raw):
             self.add(
                 C.PI_COUNT_NOT_INTEGER,
-                f"{ux}/value[1]",
+                ux,
                 f"the {label} value {raw!r} is not a whole number",
                 "a whole number >= 0",
             )
@@ -824,7 +824,7 @@ class _Converter:
         if int(raw) < 0:
             self.add(
                 C.PI_COUNT_INVALID,
-                f"{ux}/value[1]",
+                ux,
                 f"the {label} value {raw!r} is negative",
                 "a whole number >= 0",
             )
@@ -846,7 +846,7 @@ class _Converter:
         if code not in ("Y", "N"):
             self.add(
                 C.MEASURE_PERFORMED_NOT_Y_OR_N,
-                f"{ux}/value[1]",
+                ux,
                 f"the {what} value is {code!r}",
                 "value/@code Y or N (code system 2.16.840.1.113883.12.136)",
             )
@@ -938,7 +938,7 @@ class _Converter:
         if len(names) != 1:
             self.add(
                 C.MISSING_PROGRAM_NAME,
-                "/ClinicalDocument/informationRecipient",
+                "/ClinicalDocument",
                 f"the document has {len(names)} program names",
                 f"exactly one informationRecipient/intendedRecipient/id[@root='{PROGRAM_ROOT}']/@extension, "
                 f"one of: {allowed}",
@@ -946,7 +946,7 @@ class _Converter:
         elif self.program is None:
             self.add(
                 C.INCORRECT_PROGRAM_NAME,
-                h.programs[0][1] if h.programs else "/ClinicalDocument/informationRecipient",
+                "/ClinicalDocument",
                 f"program name {names[0]!r} is not a {self.rules.year} program",
                 f"one of {allowed}",
             )
