@@ -543,7 +543,7 @@ class _Converter:
                 self.add(
                     C.INVALID_PERFORMANCE_PERIOD_FORMAT,
                     xpath,
-                    f"performance period date {raw!r} is not a date",
+                    f"performance period {edge} date {raw!r} (effectiveTime/{edge}/@value) is not a date",
                     "yyyyMMdd (e.g. 20240101), 2024-01-01 or 2024/01/01T01:45:23",
                 )
                 return None
