@@ -809,9 +809,7 @@ class _Converter:
         unit, ux = counts[0]
         raw = (_value_attr(unit, "value") or "").strip()
         if not raw:
-            self.add(
-                C.PI_COUNT_INVALID, ux, f"the {label} value is empty", "a whole number >= 0"
-            )
+            self.add(C.PI_COUNT_INVALID, ux, f"the {label} value is empty", "a whole number >= 0")
             return None
         if not _INT.fullmatch(raw):
             self.add(
