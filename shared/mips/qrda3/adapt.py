@@ -13,6 +13,7 @@ from typing import IO
 
 from ..models.common import Problem
 from ..reference import ReferenceData
+from ..validation import ValidationReport, validate_document
 from . import convert, convert_path, to_problems
 
 #: the QRDA III report templates (base .27.1.1, CMS .27.1.2) share this prefix
@@ -35,11 +36,11 @@ def convert_to_json(data: bytes | IO[bytes], file: str | None = None) -> tuple[b
     return payload, to_problems(conversion, file)
 
 
-def validate_xml_path(path: Path, ref_for: Callable[[int], ReferenceData], default: ReferenceData):
+def validate_xml_path(
+    path: Path, ref_for: Callable[[int], ReferenceData], default: ReferenceData
+) -> ValidationReport:
     """``mips validate`` for a ``.xml`` file: convert, then validate the QPP JSON against the reference
     data of the year the file's Implementation Guide edition names (``default`` when not convertible)."""
-    from ..validation import ValidationReport, validate_document
-
     conversion = convert_path(str(path))
     problems = to_problems(conversion, str(path))
     if conversion.submission is None:
