@@ -331,3 +331,14 @@ def test_given_an_activity_without_id_then_a_problem_not_a_silently_missing_acti
     conversion = convert(b.document(b.ia_section(activity, b.ia("IA_EPA_2"))))
 
     assert codes(conversion) == [ProblemCode.IA_MISSING_MEASURE_ID]
+
+
+def test_given_an_absurdly_nested_entry_then_no_recursion_error():
+    nested = "<entry>" + "<organizer>" * 5000 + "</organizer>" * 5000 + "</entry>"
+
+    conversion = convert(b.document(b.pi_section(nested, b.pi_bool("PI_EP_2"))))
+
+    assert conversion.errors == []
+    assert conversion.submission["measurementSets"][0]["measurements"] == [
+        {"measureId": "PI_EP_2", "value": True}
+    ]

@@ -173,14 +173,16 @@ def _templates(el: Element) -> list[Element]:
 def _units(el: Element, xpath: str, kinds: Mapping[str, str]) -> Iterator[tuple[str, Element, str]]:
     """Outermost descendants (or ``el`` itself) carrying one of ``kinds``' templates, in document order.
 
-    Unknown templates are transparent, as in CMS's decoder: their children are still searched."""
-    for t in _templates(el):
-        kind = kinds.get(str(t.get("root", "")))
+    Unknown templates are transparent, as in CMS's decoder: their children are still searched. Iterative
+    (an explicit stack), so an absurdly nested entry cannot exhaust the interpreter's recursion limit."""
+    todo: list[tuple[Element, str]] = [(el, xpath)]
+    while todo:
+        node, nx = todo.pop()
+        kind = next((k for t in _templates(node) if (k := kinds.get(str(t.get("root", ""))))), None)
         if kind:
-            yield kind, el, xpath
-            return
-    for child, cx in _children(el, xpath):
-        yield from _units(child, cx, kinds)
+            yield kind, node, nx
+        else:
+            todo.extend(reversed(list(_children(node, nx))))
 
 
 def _find_ids(el: Element, *steps: str) -> list[Element]:
