@@ -37,7 +37,33 @@ def test_problem_codes_are_unique_and_cms_codes_are_real_cms_numbers():
     members = list(ProblemCode.__members__.values())
     assert len({m.code for m in members}) == len(members) == len(ProblemCode)
     assert all(m.code.startswith("QRDA3_") for m in members)
-    cms_catalogue = {2, 5, 6, 8, 9, 11, 13, 14, 16, 18, 22, 23, 24, 25, 26, 27, 29, 30, 31, 32, 33, 39, 41}
+    cms_catalogue = {
+        2,
+        5,
+        6,
+        8,
+        9,
+        11,
+        12,
+        13,
+        14,
+        16,
+        17,
+        18,
+        22,
+        23,
+        24,
+        25,
+        26,
+        27,
+        29,
+        30,
+        31,
+        32,
+        33,
+        39,
+        41,
+    }
     cms_catalogue |= {42, 43, 44, 45, 50, 51, 52, 53, 59, 61, 69, 70, 71, 78, 81, 82, 95, 102}
     assert {m.cms_code for m in members if m.cms_code is not None} <= cms_catalogue
 
@@ -342,3 +368,14 @@ def test_given_an_absurdly_nested_entry_then_no_recursion_error():
     assert conversion.submission["measurementSets"][0]["measurements"] == [
         {"measureId": "PI_EP_2", "value": True}
     ]
+
+
+def test_given_pi_measures_without_children_or_with_two_ids_then_17_and_12():
+    empty = b.pi_nd("PI_PEA_1", 1, 2).split("<component>")[0] + "</organizer></entry>"
+    two_ids = b.pi_bool("PI_EP_2").replace(
+        "</externalDocument>", '<id root="x" extension="PI_EP_1"/></externalDocument>'
+    )
+
+    conversion = convert(b.document(b.pi_section(empty, two_ids)))
+
+    assert [p.code.cms_code for p in conversion.errors] == [17, 12]

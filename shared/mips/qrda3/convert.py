@@ -775,6 +775,14 @@ class _Converter:
         for kind, unit, ux in _units(el, xpath, PI_ND_UNITS):
             if unit is not el:
                 parts[kind].append((unit, ux))
+        if not parts[NUMERATOR] and not parts[DENOMINATOR]:
+            self.add(
+                C.PI_NUMERATOR_DENOMINATOR_MISSING_CHILDREN,
+                xpath,
+                f"the measure {measure_id} has neither a Numerator nor a Denominator element",
+                "one Numerator (3.31) and one Denominator (3.32) element child",
+            )
+            return
         values: dict[str, int | None] = {}
         for kind, label in ((NUMERATOR, "Numerator"), (DENOMINATOR, "Denominator")):
             for unit, ux in parts[kind]:
@@ -855,6 +863,15 @@ class _Converter:
 
     def _pi_bool(self, section: _Section, el: Element, xpath: str) -> None:
         measure_id = self._measure_id(el, xpath, "Promoting Interoperability measure")
+        n_ids = sum(bool(i.get("extension")) for i in _find_ids(el, "reference", "externalDocument", "id"))
+        if n_ids > 1:
+            self.add(
+                C.PI_MEASURE_ID_NOT_SINGLE,
+                f"{xpath}/reference[1]/externalDocument[1]",
+                f"the Promoting Interoperability measure has {n_ids} measure ids",
+                "exactly one reference/externalDocument/id/@extension",
+            )
+            return
         value = self._performed(el, xpath, C.PI_MEASURE_PERFORMED_NOT_SINGLE, f"PI measure {measure_id}")
         if measure_id is not None:
             section.pi_ids.append(measure_id)
