@@ -2,7 +2,8 @@
 
 The pipeline runs exactly the steps :func:`mips.engine.score` is composed of, one function per step:
 
-``ingest``       screen the file (size, empty, binary, XML/QRDA: :mod:`.intake`), check the performance year
+``ingest``       convert a QRDA III submission to QPP JSON (:mod:`mips.qrda3`), screen the file (size,
+                 empty, binary, other XML: :mod:`.intake`), check the performance year
                  has rules, validate it; reject it, or store an immutable copy, bump the entity's input
                  version (atomic, content-aware) and send the version's input snapshot to eligibility
 ``eligibility``  ``evaluate_entity`` + ``reporting_options`` + ``build_context``; one message per
