@@ -205,9 +205,12 @@ def run(
     load_runs: int = 5,
     year: int = 2024,
     ref: ReferenceData | None = None,
+    qrda3_mb: int = 0,
 ) -> BenchReport:
     """Measure everything once; see the module docstring for what each figure means."""
     report = BenchReport()
+    if qrda3_mb > 0:
+        qrda3_large_file(report, qrda3_mb)
 
     loads = cold_reference_load(year, load_runs)
     total = statistics.median(r["import"] + r["load"] for r in loads)
@@ -262,3 +265,33 @@ def run(
         "what one pipeline worker could sustain (no I/O)",
     )
     return report
+
+
+# -- QRDA III streaming conversion (issue 13) -------------------------------------------------------------
+def qrda3_large_file(report: BenchReport, megabytes: int = 200) -> None:
+    """Convert a generated ``megabytes`` MB QRDA III file (:mod:`mips.qrda3.synthetic`) and compare with a
+    bare defusedxml iterparse of the same file that only clears each element (the floor for streaming)."""
+    import tempfile
+
+    from defusedxml.ElementTree import iterparse
+
+    from .qrda3 import convert_path
+    from .qrda3.synthetic import EXPECTED, write_large_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "large-qrda3.xml"
+        with path.open("wb") as fh:
+            size = write_large_file(fh, megabytes * 1_000_000)
+        t0 = time.perf_counter()
+        for _, el in iterparse(str(path), events=("end",), forbid_dtd=True):
+            el.clear()
+        bare = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        conversion = convert_path(str(path))
+        took = time.perf_counter() - t0
+    mb = size / 1_000_000
+    if conversion.submission != EXPECTED:
+        report.notes.append("the generated QRDA III file did not convert to its expected submission")
+    report.add("qrda3 convert", mb / took, "MB/s", f"generated {mb:.0f} MB file, {took:.1f} s")
+    report.add("qrda3 bare iterparse", mb / bare, "MB/s", "defusedxml iterparse + clear, same file")
+    report.add("qrda3 convert / bare iterparse", took / bare, "ratio", "cost of conversion over parsing")

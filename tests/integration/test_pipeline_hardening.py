@@ -189,12 +189,17 @@ def test_given_files_that_are_not_json_then_each_is_rejected_with_a_clear_reason
         assert reason in errors["problems"][0]["message"], name
         original = aws.s3().get_object(Bucket=_bucket(lp), Key=f"rejected/{sent[name]}")["Body"].read()
         assert original == data
-    qrda_message = "QRDA Category III XML is not accepted yet: convert it to QPP JSON"
-    assert _errors(lp, sent["qrda"])["problems"][0]["path"] == "/ClinicalDocument"
-    for key in [sent["qrda"], profile_xml] + [f"submissions/notjson/negative/{p.name}" for p in negatives]:
-        (problem,) = _errors(lp, key)["problems"]
-        assert problem["message"].startswith(qrda_message), key
-    assert not _keys(lp, "inputs/") or all("notjson" not in k for k in _keys(lp, "inputs/"))
+    # QRDA III (issue 13): a submission is converted - the CMS sample is accepted, each negative rejected
+    # with its converter problems (CMS codes); as a profile it is refused by the screening
+    assert not any(k.startswith(f"rejected/{sent['qrda']}") for k in _keys(lp, "rejected/"))
+    assert any("/individual/990000099/" in k and k.endswith(".json") for k in _keys(lp, "inputs/"))
+    for path in negatives:
+        problems = _errors(lp, f"submissions/notjson/negative/{path.name}")["problems"]
+        assert problems and all(
+            p["message"].startswith("[QRDA3_") or p["path"].startswith("$") for p in problems
+        )
+    (problem,) = _errors(lp, profile_xml)["problems"]
+    assert problem["message"].startswith("QRDA Category III XML is accepted as a submission only")
 
 
 def test_given_a_file_over_the_size_limit_then_it_is_copied_to_rejected_without_being_read(lp, monkeypatch):

@@ -73,11 +73,23 @@ def test_replay_dlq_requires_a_queue_or_all(capsys):
 
 
 def test_given_only_files_that_are_rejected_then_run_local_says_why_there_are_no_results(tmp_path, capsys):
-    qrda = Path(__file__).resolve().parents[3] / "shared" / "samples" / "qrda3" / "App1-Indv-QRDA-III.xml"
+    qrda = Path(__file__).resolve().parents[3] / "shared" / "samples" / "qrda3" / "negative"
+    qrda = qrda / "iaSectionMissingMeasures.xml"
     assert main(["run-local", str(qrda), str(EXAMPLES / "06-bad-submission"), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "No results: no entity has an accepted input (see the rejected files below)." in out
-    assert "QRDA Category III XML is not accepted yet" in out and "06-bad-submission/submission.json" in out
+    assert "QRDA3_IA_SECTION_MISSING_MEASURE, CMS 43" in out and "06-bad-submission/submission.json" in out
     assert not (tmp_path / "results").exists()
     written = sorted(p.name for p in (tmp_path / "rejected").rglob("*.errors.json"))
-    assert written == ["App1-Indv-QRDA-III.xml.errors.json", "submission.json.errors.json"]
+    assert written == ["iaSectionMissingMeasures.xml.errors.json", "submission.json.errors.json"]
+
+
+def test_given_a_qrda_iii_submission_then_run_local_scores_it_like_json(tmp_path, capsys):
+    """Issue 13: QRDA III XML under submissions/ is converted at ingest and scored (CMS MVP sample)."""
+    qrda = Path(__file__).resolve().parents[3] / "shared" / "samples" / "qrda3" / "Mvp_Mips-Group-Sample.xml"
+    assert main(["run-local", str(qrda), "--out", str(tmp_path)]) == 0
+    results = list((tmp_path / "results").rglob("*.json"))
+    assert len(results) == 1 and not (tmp_path / "rejected").exists()
+    doc = json.loads(results[0].read_text())
+    assert (doc["performanceYear"], doc["reportingOption"], doc["mvpId"]) == (2024, "mvp", "G0053")
+    assert doc["status"] == "preliminary"  # no profile was sent: an honest preliminary, never final

@@ -9,7 +9,7 @@ import pytest
 from mips.pipeline.intake import DEFAULT_MAX_INPUT_BYTES, MAX_JSON_DEPTH, max_input_bytes, screen, too_large
 
 QRDA = Path(__file__).resolve().parents[3] / "shared" / "samples" / "qrda3"
-QRDA3_MESSAGE = "QRDA Category III XML is not accepted yet: convert it to QPP JSON"
+QRDA3_MESSAGE = "QRDA Category III XML is accepted as a submission only (under submissions/"
 
 
 def _only(problems):
@@ -45,7 +45,8 @@ def test_given_a_file_that_is_not_json_then_the_problem_says_what_it_is(data, ex
     assert expected in _only(screen(data, "submission"))
 
 
-def test_given_the_cms_qrda_iii_samples_then_each_is_refused_as_not_accepted_yet():
+def test_given_the_cms_qrda_iii_samples_then_screening_says_they_are_submissions_only():
+    """Screening sees QRDA III only where it is not converted (profiles/, cms-data/): issue 13."""
     files = [QRDA / "App1-Indv-QRDA-III.xml", *sorted((QRDA / "negative").glob("*.xml"))]
     assert len(files) == 9
     for path in files:

@@ -10,7 +10,17 @@ from collections.abc import Sequence
 from .. import ENGINE_VERSION
 
 #: sub-command modules, each exposing ``register(subparsers)`` that sets ``func`` on its parser
-COMMAND_MODULES = ("validate", "score", "run_local", "replay_dlq", "bench", "reference", "rules", "report")
+COMMAND_MODULES = (
+    "validate",
+    "score",
+    "convert",
+    "run_local",
+    "replay_dlq",
+    "bench",
+    "reference",
+    "rules",
+    "report",
+)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 

@@ -28,6 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--load-runs", type=int, default=None, help="cold-load interpreters (default 5; quick 1)")
     p.add_argument("--year", type=int, default=2024, help="performance year (default 2024)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument(
+        "--qrda3-mb", type=int, default=None, help="generated QRDA III file size in MB (default 200; quick 0)"
+    )
     p.set_defaults(func=run)
 
 
@@ -42,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
         print("mips bench: --count, --repeat and --load-runs must be at least 1", file=sys.stderr)
         return 2
     try:
-        report = bench.run(count=count, repeat=repeat, load_runs=load_runs, year=args.year)
+        qrda3_mb = args.qrda3_mb if args.qrda3_mb is not None else (0 if quick else 200)
+        report = bench.run(count=count, repeat=repeat, load_runs=load_runs, year=args.year, qrda3_mb=qrda3_mb)
     except ReferenceDataError as exc:
         print(f"mips bench: {exc}", file=sys.stderr)
         return 2

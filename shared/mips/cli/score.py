@@ -30,7 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Score a QPP submission with the optional CMS profile and CMS-calculated data. "
         "Prints a readable report, or with --json exactly the result document of the contract.",
     )
-    p.add_argument("submission", metavar="SUBMISSION", help="QPP Submissions API JSON file")
+    p.add_argument(
+        "submission", metavar="SUBMISSION", help="QPP Submissions API JSON file, or QRDA III .xml (converted)"
+    )
     p.add_argument("--profile", metavar="FILE", help="CMS profile JSON (eligibility, special statuses)")
     p.add_argument("--cms-data", metavar="FILE", dest="cms_data", help="CMS-calculated data JSON (cost, ...)")
     p.add_argument("--json", action="store_true", help="print the result document (contract 2) as JSON")
@@ -133,6 +135,14 @@ def _print_problems(err: InputError) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if str(args.submission).lower().endswith(".xml"):  # QRDA III XML in (issue 13): convert, then score
+        from ._qrda3_input import run_converted
+
+        return run_converted(args, _run)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from ..engine import InputMismatch, score
     from ..reference import ReferenceDataError, load_reference
     from ..report import render_text

@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..qrda3.adapt import validate_xml_path
 from ..reference import ReferenceDataError, load_reference
 from ..validation import KINDS, ValidationReport, validate_path
 
@@ -26,7 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
             "listed with its JSON path. Exit 0 = all valid, 1 = some invalid, 2 = usage error."
         ),
     )
-    p.add_argument("files", nargs="*", metavar="FILE", help="JSON files (a directory means its *.json files)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="JSON files, or QRDA III .xml files (converted first); a directory means its *.json files",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array of reports instead of text")
     p.add_argument(
         "--kind",
@@ -87,7 +93,12 @@ def run(args: argparse.Namespace) -> int:
     except ReferenceDataError as exc:
         print(f"mips validate: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    reports = [validate_path(f, ref, kind=args.kind) for f in files]
+    reports = [
+        validate_xml_path(f, load_reference, ref)  # QRDA III XML: converted, then validated (issue 13)
+        if f.suffix.lower() == ".xml"
+        else validate_path(f, ref, kind=args.kind)
+        for f in files
+    ]
     if args.json:
         print(json.dumps([r.to_doc() for r in reports], indent=2))
     else:

@@ -6,8 +6,8 @@ specific rejection (``rejected/<key>.errors.json``) instead of an unhelpful "not
 an exception that would retry the message into the dead-letter queue.
 
 XML is only ever parsed with defusedxml (no DTDs, no entity expansion, no external references), and only
-to recognise what was sent: QRDA Category III (aggregate; not accepted yet, convert to QPP JSON) or
-QRDA Category I (patient-level data, never accepted).
+to recognise what was sent: QRDA Category III (aggregate; converted by :mod:`mips.qrda3` when it is a
+submission, refused as a profile or CMS data) or QRDA Category I (patient-level data, never accepted).
 """
 
 from __future__ import annotations
@@ -145,8 +145,8 @@ def _xml_problems(data: bytes, kind: str, expected: str) -> list[Problem]:
             Problem(
                 path="/ClinicalDocument",
                 message=(
-                    "QRDA Category III XML is not accepted yet: convert it to QPP JSON (the QPP Submissions "
-                    "API format) and upload the .json file under submissions/"
+                    "QRDA Category III XML is accepted as a submission only (under submissions/, where it "
+                    f"is converted to QPP JSON): expected {expected}"
                 ),
             )
         ]

@@ -2,7 +2,8 @@
 
 The pipeline runs exactly the steps :func:`mips.engine.score` is composed of, one function per step:
 
-``ingest``       screen the file (size, empty, binary, XML/QRDA: :mod:`.intake`), check the performance year
+``ingest``       convert a QRDA III submission to QPP JSON (:mod:`mips.qrda3`), screen the file (size,
+                 empty, binary, other XML: :mod:`.intake`), check the performance year
                  has rules, validate it; reject it, or store an immutable copy, bump the entity's input
                  version (atomic, content-aware) and send the version's input snapshot to eligibility
 ``eligibility``  ``evaluate_entity`` + ``reporting_options`` + ``build_context``; one message per
@@ -31,6 +32,7 @@ from botocore.exceptions import ClientError
 
 from .. import engine
 from ..models import CmsData, EntityKey, Problem, Profile, Submission
+from ..qrda3.adapt import convert_to_json, is_qrda3_candidate
 from ..reference import ReferenceData, load_reference
 from ..rules import UnsupportedPerformanceYear, YearRules, rules_for
 from ..scoring import CategoryResult, ScoringContext
@@ -157,6 +159,14 @@ def ingest_object(p: Pipeline, obj: S3ObjectRef) -> Outcome:
         target = p.bucket.reject(obj.key, None, too_large(s3obj.size, limit), kind, s3obj.version_id)
         return Outcome("rejected", {"rejected": target, "errors": 1, "bytes": s3obj.size})
     data = s3obj.data
+    copy_name = obj.key  # the stored input copy is named after what it holds (converted XML: .qpp.json)
+    if kind == "submission" and is_qrda3_candidate(data):  # QRDA III XML (issue 13): convert, go on as JSON
+        converted, xml_problems = convert_to_json(data, obj.key)
+        if converted is None:
+            target = p.bucket.reject(obj.key, data, xml_problems, kind)
+            errors = sum(x.severity == "error" for x in xml_problems)
+            return Outcome("rejected", {"rejected": target, "errors": errors, "format": "qrda3"})
+        data, copy_name = converted, f"{obj.key}.qpp.json"
     # not JSON at all (empty, binary, XML/QRDA, absurd nesting): a clear rejection, never a retry loop
     problems = screen(data, kind)
     if problems:
@@ -183,7 +193,7 @@ def ingest_object(p: Pipeline, obj: S3ObjectRef) -> Outcome:
     }
 
     def register() -> Outcome:
-        ref = InputRef(key=input_copy_key(key, kind, sha, obj.key), sha256=sha, source=obj.key)
+        ref = InputRef(key=input_copy_key(key, kind, sha, copy_name), sha256=sha, source=obj.key)
         p.bucket.put_bytes(ref.key, data)
         reg = p.store.register_input(key, kind, ref, s3obj.last_modified_ms)
         detail: dict[str, Any] = {"entity": key.masked(), "kind": kind, "version": reg.version}
