@@ -1,0 +1,85 @@
+"""Stable codes of every problem the input checks report (``Problem.code``).
+
+Messages may be reworded; codes never change meaning, so registries, dashboards and tests can branch on
+them. A code names *what is wrong*, not where: the JSON path says where. ``tests/unit/test_problem_codes.py``
+checks the values are unique.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ProblemCode(StrEnum):
+    # -- the file as a whole (mips.screening) ----------------------------------------------------------
+    EMPTY_FILE = "EMPTY_FILE"
+    TOO_LARGE = "TOO_LARGE"
+    BAD_FILE_NAME = "BAD_FILE_NAME"
+    BINARY_FILE = "BINARY_FILE"
+    COMPRESSED_FILE = "COMPRESSED_FILE"
+    BYTE_ORDER_MARK = "BYTE_ORDER_MARK"
+    NOT_UTF8 = "NOT_UTF8"
+    NOT_JSON = "NOT_JSON"
+    CSV_FILE = "CSV_FILE"
+    XML_UNSAFE = "XML_UNSAFE"
+    XML_MALFORMED = "XML_MALFORMED"
+    QRDA3_NOT_ACCEPTED = "QRDA3_NOT_ACCEPTED"
+    QRDA1_PATIENT_DATA = "QRDA1_PATIENT_DATA"
+    XML_NOT_QRDA = "XML_NOT_QRDA"
+    JSON_TOO_DEEP = "JSON_TOO_DEEP"
+    NUMBER_TOO_LARGE = "NUMBER_TOO_LARGE"
+    NON_FINITE_NUMBER = "NON_FINITE_NUMBER"
+    BAD_STRING = "BAD_STRING"
+    NOT_AN_OBJECT = "NOT_AN_OBJECT"
+    RESULT_DOCUMENT = "RESULT_DOCUMENT"
+    CMS_SCORING_OUTPUT = "CMS_SCORING_OUTPUT"
+    UNKNOWN_KIND = "UNKNOWN_KIND"
+    WRONG_KIND = "WRONG_KIND"
+    UNSUPPORTED_YEAR = "UNSUPPORTED_YEAR"
+    TOO_MANY_SETS = "TOO_MANY_SETS"
+    TOO_MANY_MEASUREMENTS = "TOO_MANY_MEASUREMENTS"
+    TOO_MANY_ITEMS = "TOO_MANY_ITEMS"
+    DUPLICATE_SET = "DUPLICATE_SET"
+    # -- structure (pydantic) and field names ----------------------------------------------------------
+    MISSING_FIELD = "MISSING_FIELD"
+    INVALID_VALUE = "INVALID_VALUE"
+    INVALID_DATE = "INVALID_DATE"
+    UNKNOWN_FIELD = "UNKNOWN_FIELD"
+    # -- the entity key --------------------------------------------------------------------------------
+    YEAR_MISMATCH = "YEAR_MISMATCH"
+    INVALID_TIN = "INVALID_TIN"
+    INVALID_NPI = "INVALID_NPI"
+    NPI_NOT_ALLOWED = "NPI_NOT_ALLOWED"
+    MISSING_NPI = "MISSING_NPI"
+    INVALID_ENTITY_ID = "INVALID_ENTITY_ID"
+    MISSING_ENTITY_ID = "MISSING_ENTITY_ID"
+    ENTITY_ID_NOT_ALLOWED = "ENTITY_ID_NOT_ALLOWED"
+    INPUT_MISMATCH = "INPUT_MISMATCH"
+    # -- reference-data checks -------------------------------------------------------------------------
+    NO_MEASUREMENT_SETS = "NO_MEASUREMENT_SETS"
+    UNKNOWN_CATEGORY = "UNKNOWN_CATEGORY"
+    UNKNOWN_SUBMISSION_METHOD = "UNKNOWN_SUBMISSION_METHOD"
+    UNKNOWN_PROGRAM = "UNKNOWN_PROGRAM"
+    UNKNOWN_MEASURE = "UNKNOWN_MEASURE"
+    DUPLICATE_MEASURE = "DUPLICATE_MEASURE"
+    WRONG_CATEGORY = "WRONG_CATEGORY"
+    MEASURE_NOT_AVAILABLE = "MEASURE_NOT_AVAILABLE"
+    CMS_CALCULATED = "CMS_CALCULATED"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    PROGRAM_NOT_ALLOWED = "PROGRAM_NOT_ALLOWED"
+    WRONG_VALUE_SHAPE = "WRONG_VALUE_SHAPE"
+    COUNTS_INCONSISTENT = "COUNTS_INCONSISTENT"
+    UNKNOWN_STRATUM = "UNKNOWN_STRATUM"
+    PERIOD_OUTSIDE_YEAR = "PERIOD_OUTSIDE_YEAR"
+    PERIOD_MISSING = "PERIOD_MISSING"
+    PERIOD_REVERSED = "PERIOD_REVERSED"
+    PERIOD_TOO_SHORT = "PERIOD_TOO_SHORT"
+    MISSING_CEHRT_ID = "MISSING_CEHRT_ID"
+    EXCLUSION_CONFLICT = "EXCLUSION_CONFLICT"
+    NEGATIVE_VALUE = "NEGATIVE_VALUE"
+    ENROLLMENT_AFTER_YEAR = "ENROLLMENT_AFTER_YEAR"
+    UNREADABLE_FILE = "UNREADABLE_FILE"
+    INTERNAL_CHECK_FAILED = "INTERNAL_CHECK_FAILED"
+
+
+__all__ = ["ProblemCode"]
