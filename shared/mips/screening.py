@@ -239,32 +239,13 @@ def screen_bytes(
             return [_err("$", f"the file is {what}, not JSON: expected {expected}", code)]
     if body.startswith(b"<"):
         return _screen_xml(body, expected_kind).problems if xml else problems
-    if b"\x00" in body:
-        return [
-            _err(
-                "$",
-                f"the file holds NUL bytes (binary data), not JSON text: expected {expected}",
-                C.BINARY_FILE,
-            )
-        ]
-    if body[:1] not in (b"{", b"["):
-        first_line = body.split(b"\n", 1)[0]
-        if b"," in first_line or b"\t" in first_line:
-            return [
-                _err(
-                    "$",
-                    f"the file looks like CSV/spreadsheet text (first line {first_line[:60]!r}), not JSON: "
-                    f"expected {expected}",
-                    C.CSV_FILE,
-                )
-            ]
     depth = _json_depth(body)
     if depth > MAX_JSON_DEPTH:
         return [
             _err(
                 "$",
-                f"JSON nested {depth} levels deep (more than {MAX_JSON_DEPTH}; nested too deeply for an input "
-                f"file): expected {expected}",
+                f"JSON nested {depth} levels deep (more than {MAX_JSON_DEPTH}; nested too deeply for an "
+                f"input file): expected {expected}",
                 C.JSON_TOO_DEEP,
             )
         ]
@@ -398,6 +379,13 @@ def _load_json(body: bytes, expected_kind: str | None) -> tuple[Any, list[Proble
     except RecursionError:
         return None, [_err("$", "JSON nested too deeply to be an input file", C.JSON_TOO_DEEP)]
     except json.JSONDecodeError as exc:
+        first_line = text.lstrip().split("\n", 1)[0]
+        if first_line[:1] not in ("{", "[") and ("," in first_line or "\t" in first_line):
+            msg = (
+                f"the file looks like CSV/spreadsheet text (first line {first_line[:60]!r}), not JSON: "
+                f"expected {_expected(expected_kind)}"
+            )
+            return None, [_err("$", msg, C.CSV_FILE)]
         msg = (
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno} (char {exc.pos}): "
             f"expected {_expected(expected_kind)}"

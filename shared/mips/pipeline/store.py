@@ -384,7 +384,9 @@ class Bucket:
                 "kind": kind,
                 "valid": False,
                 "rejectedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "problems": [p.model_dump(exclude={"file"}, exclude_none=True, mode="json") for p in problems],
+                "problems": [
+                    p.model_dump(exclude={"file"}, exclude_none=True, mode="json") for p in problems
+                ],
             },
         )
         return target
