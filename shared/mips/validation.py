@@ -232,6 +232,15 @@ def _validate_screened(
     return _report(report_kind, file, problems, parsed)
 
 
+def result_warnings(reports: list[ValidationReport]) -> list[dict[str, Any]]:
+    """The warnings of the scored inputs as the result document's optional ``warnings`` list."""
+    return [
+        {"path": w.path, "message": w.message, "code": w.code.value if w.code else None, "input": r.kind}
+        for r in reports
+        for w in r.warnings
+    ]
+
+
 def _report(kind: Kind, file: str | None, problems: list[Problem], model: Any) -> ValidationReport:
     if file is not None:
         problems = [p.model_copy(update={"file": file}) for p in problems]
@@ -265,6 +274,7 @@ __all__ = [
     "ValidationReport",
     "detect_kind",
     "output_kind",
+    "result_warnings",
     "validate_document",
     "validate_path",
 ]
