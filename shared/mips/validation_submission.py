@@ -6,6 +6,7 @@ hide the problems of the others: every problem in a file is reported at once.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -67,6 +68,7 @@ class ReferenceViews:
     programs: frozenset[str]  # mips, app1, pcf and the MVP ids that allowedPrograms mention
     cost_measure_ids: tuple[str, ...]
     admin_claims_measure_ids: tuple[str, ...]  # quality measures CMS calculates (479, 480, 484, 492)
+    ids_by_category: dict[str, list[str]] = field(default_factory=dict)  # for "did you mean" hints
 
 
 @lru_cache(maxsize=8)
@@ -84,6 +86,9 @@ def reference_views(ref: ReferenceData) -> ReferenceViews:
                 if CMS_CALCULATED_METHOD in m.submission_methods
             )
         ),
+        ids_by_category={
+            c: sorted(m.measure_id for m in ref.measures_in(c)) for c in ("quality", "ia", "pi")
+        },
     )
 
 
@@ -152,7 +157,7 @@ class SubmissionChecker:
             self.warn(
                 f"{path}.cehrtId",
                 "no cehrtId: the Promoting Interoperability category needs the CMS EHR certification ID "
-                "(spec 6.1 gate 8), otherwise it scores 0",
+                "(CEHRT, 42 CFR 414.1375), otherwise it scores 0",
                 C.MISSING_CEHRT_ID,
             )
         seen: dict[str, int] = {}
@@ -279,7 +284,7 @@ class SubmissionChecker:
                     f"{path}.performanceEnd",
                     f"the Promoting Interoperability period {start} to {end} is {days} days, shorter "
                     "than the "
-                    f"required continuous {minimum} days (spec 6.1): the PI category will score 0",
+                    f"required continuous {minimum} days: the PI category will score 0",
                     C.PERIOD_TOO_SHORT,
                 )
         elif s.category == "ia":
@@ -288,7 +293,7 @@ class SubmissionChecker:
                 self.warn(
                     f"{path}.performanceEnd",
                     f"the Improvement Activities period {start} to {end} is {days} days, shorter than the "
-                    f"required continuous {minimum} days (spec 5.1): the activities earn no credit",
+                    f"required continuous {minimum} days: the activities earn no credit",
                     C.PERIOD_TOO_SHORT,
                 )
 
@@ -345,7 +350,25 @@ class SubmissionChecker:
             what = f"not in the {self.year} Promoting Interoperability measure set"
         else:
             what = f"not a {self.year} quality measure (measures-data.json)"
-        return f"unknown measure id {measure_id!r}: {what}{hint}"
+        if not hint:
+            hint = self.measure_hint(category, measure_id)
+        return f"unknown measure id {measure_id[:40]!r}: {what}{hint}"
+
+    def measure_hint(self, category: str, measure_id: str) -> str:
+        """``did you mean 001`` for ``1``, ``IA_EPA_1`` for ``ia_epa_1``, or the closest known id."""
+        known = self.known_ids(category)
+        if measure_id.isascii() and measure_id.isdigit() and measure_id.zfill(3) in known:
+            return f" (did you mean {measure_id.zfill(3)}? quality measure ids have 3 digits)"
+        by_case = {k.lower(): k for k in known}
+        if measure_id.lower() in by_case:
+            return f" (did you mean {by_case[measure_id.lower()]}? measure ids are case-sensitive)"
+        close = difflib.get_close_matches(measure_id, known, n=1, cutoff=0.8)
+        return f" (did you mean {close[0]}?)" if close else ""
+
+    def known_ids(self, category: str) -> list[str]:
+        """The measure ids of ``category`` in this year's reference data (every category when unknown)."""
+        ids = reference_views(self.ref).ids_by_category
+        return ids.get(category) or sorted({m for found in ids.values() for m in found})
 
     def check_measure_years(self, path: str, measure: Measure) -> bool:
         first, last = measure.first_performance_year, measure.last_performance_year

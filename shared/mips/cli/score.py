@@ -29,7 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("submission", metavar="SUBMISSION", help="QPP Submissions API JSON file")
     p.add_argument("--profile", metavar="FILE", help="CMS profile JSON (eligibility, special statuses)")
     p.add_argument("--cms-data", metavar="FILE", dest="cms_data", help="CMS-calculated data JSON (cost, ...)")
-    p.add_argument("--json", action="store_true", help="print the result document (contract 2) as JSON")
+    p.add_argument(
+        "--json", action="store_true", help="print the result document (the public JSON contract) as JSON"
+    )
     p.set_defaults(func=run)
 
 

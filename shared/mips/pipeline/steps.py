@@ -131,7 +131,12 @@ def _unsupported_year(p: Pipeline, year: int, file: str) -> Problem | None:
     try:
         p.rules(year)
     except UnsupportedPerformanceYear as exc:
-        return Problem(path="$.performanceYear", message=f"{exc}: this file cannot be scored", file=file)
+        return Problem(
+            path="$.performanceYear",
+            message=f"{exc}: this file cannot be scored",
+            file=file,
+            code=ProblemCode.UNSUPPORTED_YEAR,
+        )
     return None
 
 
@@ -159,10 +164,7 @@ def ingest_object(p: Pipeline, obj: S3ObjectRef) -> Outcome:
     if screened.doc is None:
         target = p.bucket.reject(obj.key, data, screened.problems, kind)
         return Outcome("rejected", {"rejected": target, "errors": len(screened.errors)})
-    year = _performance_year(screened.doc)
-    if (unsupported := _unsupported_year(p, year, obj.key)) is not None:
-        target = p.bucket.reject(obj.key, data, [unsupported], kind)
-        return Outcome("rejected", {"rejected": target, "errors": 1})
+    year = _performance_year(screened.doc)  # a year without rules: the screening's UNSUPPORTED_YEAR
     report = validate_document(data, _reference_for(p, year), kind=kind, file=obj.key)
     if not report.valid or report.model is None:
         target = p.bucket.reject(obj.key, data, report.problems, kind)
