@@ -42,10 +42,12 @@ KINDS: tuple[Kind, ...] = ("submission", "profile", "cmsData")
 DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
 #: deeper JSON nesting than any input format has (and far below the parser's recursion limit)
 MAX_JSON_DEPTH = 64
-#: measurement sets in one submission: one per category x submission method x reporting option is far less
-MAX_MEASUREMENT_SETS = 50
-#: measurements in one set: more than every 2024 quality measure, activity or PI measure of one category
-MAX_MEASUREMENTS_PER_SET = 400
+#: measurement sets in one submission: one per category x submission method x reporting option needs fewer
+MAX_MEASUREMENT_SETS = 20
+#: measurements in one set: more than the 2024 quality measures (about 200), activities or PI measures
+MAX_MEASUREMENTS_PER_SET = 250
+#: measurements in the whole file (bounds validation, scoring and the result document's size)
+MAX_MEASUREMENTS_PER_FILE = 1000
 #: entries of any other list (strata, costMeasures, adminClaimsMeasures, claims segments)
 MAX_LIST_ITEMS = 100
 #: digits of an integer (counts, years): 10^15 is more than any count of patients or dollars
@@ -545,6 +547,14 @@ def _shape_problems(doc: Mapping[str, Any], kind: Kind) -> list[Problem]:
                     "category, submission method and reporting option is all an entity needs)"
                 )
                 return [_err(f"{base}.measurementSets", msg, C.TOO_MANY_SETS)]
+            total = sum(
+                len(m)
+                for ms in sets
+                if isinstance(ms, dict) and isinstance(m := ms.get("measurements"), list)
+            )
+            if total > MAX_MEASUREMENTS_PER_FILE:
+                msg = f"{total} measurements in the file: at most {MAX_MEASUREMENTS_PER_FILE}"
+                return [_err(f"{base}.measurementSets", msg, C.TOO_MANY_MEASUREMENTS)]
             seen: dict[str, int] = {}
             for i, ms in enumerate(sets):
                 path = f"{base}.measurementSets[{i}]"
@@ -583,6 +593,7 @@ __all__ = [
     "DEFAULT_MAX_INPUT_BYTES",
     "KINDS",
     "MAX_JSON_DEPTH",
+    "MAX_MEASUREMENTS_PER_FILE",
     "MAX_MEASUREMENTS_PER_SET",
     "MAX_MEASUREMENT_SETS",
     "Kind",

@@ -94,6 +94,18 @@ def _many_sets(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def _many_in_file(doc: dict[str, Any]) -> dict[str, Any]:
+    m = doc["measurementSets"][0]["measurements"][0]
+    template = copy.deepcopy(doc["measurementSets"][0])
+    template["measurements"] = [copy.deepcopy(m) for _ in range(210)]
+    doc["measurementSets"] = []
+    for i in range(5):
+        ms = copy.deepcopy(template)
+        ms["cehrtId"] = f"0015E8FAKE{i:05d}"
+        doc["measurementSets"].append(ms)
+    return doc
+
+
 def _many_measurements(doc: dict[str, Any]) -> dict[str, Any]:
     m = doc["measurementSets"][0]["measurements"][0]
     doc["measurementSets"][0]["measurements"] = [copy.deepcopy(m) for _ in range(450)]
@@ -406,7 +418,7 @@ def build() -> None:
         s,
         dumps(_many_sets(base())),
         code="TOO_MANY_SETS",
-        message="60 measurement sets: at most 50",
+        message="60 measurement sets: at most 20",
     )
     case(
         "too-many-measurements",
@@ -414,6 +426,13 @@ def build() -> None:
         dumps(_many_measurements(base())),
         code="TOO_MANY_MEASUREMENTS",
         message="450 measurements in one set",
+    )
+    case(
+        "too-many-in-file",
+        s,
+        dumps(_many_in_file(base())),
+        code="TOO_MANY_MEASUREMENTS",
+        message="1050 measurements in the file: at most 1000",
     )
     dup = base()
     dup["measurementSets"].append(copy.deepcopy(dup["measurementSets"][0]))

@@ -44,12 +44,15 @@ def expand(paths: list[str]) -> tuple[list[Path], list[str]]:
     missing: list[str] = []
     for arg in paths:
         path = Path(arg)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
-        elif path.is_file():
-            files.append(path)
-        else:
-            missing.append(arg)
+        try:
+            if path.is_dir():
+                files.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+            elif path.is_file():
+                files.append(path)
+            else:
+                missing.append(arg)
+        except (OSError, ValueError):  # "File name too long", "embedded null byte": not a usable file
+            missing.append(ascii(arg[:120]) + ("..." if len(arg) > 120 else ""))
     return files, missing
 
 

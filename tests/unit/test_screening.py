@@ -1,0 +1,206 @@
+"""The one screening of inputs (issue 9): codes, kinds, hostile values, identifiers, safe keys and paths."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from mips.cli import main
+from mips.cli.run_local import _write_under
+from mips.models import EntityKey
+from mips.pipeline.store import input_copy_key, pending_key, result_key
+from mips.problems import ProblemCode
+from mips.screening import (
+    MAX_FILE_NAME,
+    ScreenResult,
+    _screen_xml,
+    detect_kind,
+    screen,
+    screen_document,
+)
+from mips.validation import validate_document
+from mips.validation_fields import suggestion
+from mips.validation_identity import entity_id_problem, key_segment, npi_problem, tin_problem
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "mips" / "examples" / "01-individual-clinician"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "bad"
+
+
+def _doc(name: str) -> dict:
+    return json.loads((EXAMPLE / name).read_text())
+
+
+# -- stable codes ------------------------------------------------------------------------------------
+def test_problem_codes_are_unique_and_equal_to_their_names():
+    values = [c.value for c in ProblemCode]
+    assert len(values) == len(set(values))
+    assert all(c.name == c.value for c in ProblemCode)
+
+
+def test_given_every_corpus_file_and_example_when_validated_then_every_problem_carries_a_code(ref):
+    files = [*sorted(CORPUS.glob("*/input.*")), *sorted(EXAMPLE.parent.glob("*/*.json"))]
+    assert len(files) >= 60
+    for path in files:
+        for kind in (None, "submission", "profile", "cmsData"):
+            report = validate_document(path.read_bytes(), ref, kind=kind, file=path.name)
+            assert all(isinstance(p.code, ProblemCode) for p in report.problems), (path, kind)
+
+
+# -- kind ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "expected", "message"),
+    [
+        ("cms-data.json", "profile", "this is a CMS-data file, expected a profile"),
+        ("profile.json", "cmsData", "this is a profile, expected a CMS-data file"),
+        ("submission.json", "profile", "this is a submission, expected a profile"),
+    ],
+)
+def test_given_a_file_of_another_kind_than_expected_then_wrong_kind_names_what_was_found(
+    name, expected, message
+):
+    result = screen((EXAMPLE / name).read_bytes(), filename=name, expected_kind=expected)
+    (problem,) = result.problems
+    assert (problem.code, problem.path, result.doc) == (ProblemCode.WRONG_KIND, "$", None)
+    assert message in problem.message
+
+
+def test_given_no_expected_kind_then_the_kind_is_detected_from_the_content():
+    for name, kind in (
+        ("submission.json", "submission"),
+        ("profile.json", "profile"),
+        ("cms-data.json", "cmsData"),
+    ):
+        result = screen((EXAMPLE / name).read_bytes(), filename=name)
+        assert (result.kind, result.ok) == (kind, True)
+        assert detect_kind(result.doc) == kind
+
+
+def test_given_a_bom_then_every_entry_point_accepts_the_file_with_a_warning(ref):
+    data = b"\xef\xbb\xbf" + (EXAMPLE / "profile.json").read_bytes()
+    result = screen(data, filename="p.json", expected_kind="profile")
+    assert result.ok and [p.code for p in result.warnings] == [ProblemCode.BYTE_ORDER_MARK]
+    report = validate_document(data, ref, kind="profile")
+    assert report.valid and [p.code for p in report.warnings] == [ProblemCode.BYTE_ORDER_MARK]
+
+
+def test_given_a_decoded_dict_then_the_same_document_screening_applies():
+    result = screen_document({"finalScore": 1, "categories": {}}, "submission")
+    assert [p.code for p in result.problems] == [ProblemCode.RESULT_DOCUMENT]
+
+
+# -- XML: the one function the QRDA III converter plugs into ---------------------------------------------
+def test_the_xml_screening_is_one_function_returning_a_screen_result():
+    qrda3 = (
+        b'<ClinicalDocument xmlns="urn:hl7-org:v3"><templateId root="2.16.840.1.113883.10.20.27.1.1"/>'
+        b"</ClinicalDocument>"
+    )
+    result = _screen_xml(qrda3, "submission")
+    assert isinstance(result, ScreenResult) and result.doc is None
+    assert [p.code for p in result.problems] == [ProblemCode.QRDA3_NOT_ACCEPTED]
+    assert screen(b"  " + qrda3, filename="x.xml").problems == result.problems
+
+
+# -- file names --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name",
+    ["a" * (MAX_FILE_NAME + 1), "sub\x00mission.json", "bad\nname.json", "evil\u202egpj.json", "\udc80.json"],
+)
+def test_given_a_hostile_file_name_then_it_is_rejected_not_raised(name):
+    result = screen(b"{}", filename=name)
+    assert [p.code for p in result.problems] == [ProblemCode.BAD_FILE_NAME]
+
+
+# -- identifiers ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "tin", ["123456789\n", "１２３４５６７８９", "١٢٣٤٥٦٧٨٩", "12345678", "12-3456789", "000000000"]
+)
+def test_given_a_tin_that_is_not_9_ascii_digits_then_it_is_invalid(tin):
+    assert tin_problem(tin) is not None
+
+
+def test_given_npis_then_only_10_ascii_digits_with_the_luhn_check_digit_pass():
+    assert npi_problem("1234567893") is None  # the CMS example NPI (Luhn over 80840 + NPI)
+    assert npi_problem("1234567893\n") is not None
+    assert npi_problem("１２３４５６７８９３") is not None
+    assert "check digit" in (npi_problem("1234567890") or "")
+
+
+@pytest.mark.parametrize(
+    ("entity_type", "entity_id", "ok"),
+    [
+        ("apmEntity", "A1234", True),
+        ("virtualGroup", "VG-12345", True),
+        ("subgroup", "SG_1", True),
+        ("apmEntity", "../../group/000000005/group", False),
+        ("apmEntity", "A/1", False),
+        ("subgroup", "..", False),
+        ("subgroup", "a\x00b", False),
+        ("subgroup", "a\u202eb", False),
+        ("apmEntity", "A" * 21, False),
+        ("virtualGroup", "V" * 41, False),
+    ],
+)
+def test_entity_id_grammar_per_entity_type(entity_type, entity_id, ok):
+    assert (entity_id_problem(entity_type, entity_id) is None) is ok
+
+
+def test_given_an_unsafe_key_part_then_no_s3_key_is_built():
+    evil = EntityKey(
+        performance_year=2024,
+        entity_type="apmEntity",
+        taxpayer_identification_number="000000005",
+        entity_id="../../group/000000005/group",
+    )
+    for build in (result_key, pending_key, lambda k: input_copy_key(k, "submission", "ab", "x.json")):
+        with pytest.raises(ValueError, match="unsafe storage key segment"):
+            build(evil)
+    with pytest.raises(ValueError):
+        key_segment("a/b")
+    good = evil.model_copy(update={"entity_id": "A1234"})
+    assert result_key(good) == "results/2024/apmEntity/000000005/A1234.json"
+
+
+def test_given_a_key_that_leaves_out_then_run_local_does_not_write_it(tmp_path, capsys):
+    out = tmp_path / "out"
+    _write_under(out, "results/2024/apmEntity/000000005/../../group/000000005/group.json", {"x": 1})
+    _write_under(out, "../../escaped.json", {"x": 1})
+    assert not (tmp_path / "escaped.json").exists()
+    assert not any(p.name == "escaped.json" for p in tmp_path.rglob("*"))
+    assert "would leave" in capsys.readouterr().err
+    assert (out / "results/2024/group/000000005/group.json").is_file()  # inside --out: allowed
+
+
+# -- "did you mean" ---------------------------------------------------------------------------------
+def test_suggestions_for_typos_and_case():
+    assert suggestion("clinicanType", ["clinicianType", "claims"]) == "clinicianType"
+    assert suggestion("PERFORMANCEMET", ["performanceMet"]) == "performanceMet"
+    assert suggestion("zzz", ["performanceMet"]) is None
+
+
+# -- the CLI never crashes on hostile paths -------------------------------------------------------------
+@pytest.mark.parametrize("path", ["sub\x00.json", "x" * 5000 + ".json"], ids=["nul", "too-long"])
+def test_given_a_hostile_path_then_score_and_validate_exit_2_without_a_traceback(capsys, path):
+    assert main(["score", path]) == 2
+    assert main(["score", str(EXAMPLE / "submission.json"), "--profile", path]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "cannot open" in err or "not found" in err
+    assert main(["validate", path]) == 2
+
+
+def test_given_a_swapped_profile_and_cms_data_then_score_refuses_it(capsys):
+    code = main(
+        [
+            "score",
+            str(EXAMPLE / "submission.json"),
+            "--profile",
+            str(EXAMPLE / "cms-data.json"),
+            "--cms-data",
+            str(EXAMPLE / "profile.json"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "this is a CMS-data file, expected a profile" in err
+    assert "this is a profile, expected a CMS-data file" in err
