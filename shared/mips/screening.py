@@ -402,9 +402,27 @@ def _load_json(body: bytes, expected_kind: str | None) -> tuple[Any, list[Proble
 
 
 def _bad_string(value: Any, path: str) -> Problem | None:
-    """The first string (key or value) holding a NUL or a lone surrogate (not encodable as UTF-8)."""
+    """The first string (key or value) holding a NUL or a lone surrogate (not encodable as UTF-8), or -
+    for a document that was not parsed here - the first number beyond the limits or not finite."""
     if isinstance(value, str):
         return _string_problem(value, path)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if value.bit_length() > 50:  # > 10^15: the same bound as MAX_INT_DIGITS
+            msg = f"an integer beyond any count, year or amount (at most {MAX_INT_DIGITS} digits)"
+            return _err(path, msg, C.NUMBER_TOO_LARGE)
+        return None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return _err(
+                path, f"{value} is not a JSON number (JSON has no NaN or Infinity)", C.NON_FINITE_NUMBER
+            )
+        if abs(value) > MAX_NUMBER:
+            return _err(
+                path, f"the number {value:.3g} is far beyond any value in an input file", C.NUMBER_TOO_LARGE
+            )
+        return None
     if isinstance(value, dict):
         for k, v in value.items():
             sub = f"{path}.{_safe_name(k)}"
@@ -486,6 +504,9 @@ def screen_document(doc: Any, expected_kind: Kind | None = None) -> ScreenResult
         name = {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(doc), "number")
         msg = f"expected a JSON object ({_expected(expected_kind)}), got a JSON {name}"
         return ScreenResult(None, expected_kind, [_err("$", msg, C.NOT_AN_OBJECT)])
+    bad = _bad_string(doc, "$")
+    if bad is not None:
+        return ScreenResult(None, expected_kind, [bad])
     described = output_kind(doc)
     if described is not None:
         what, code = described

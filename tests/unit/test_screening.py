@@ -204,3 +204,24 @@ def test_given_a_swapped_profile_and_cms_data_then_score_refuses_it(capsys):
     assert code == 1
     assert "this is a CMS-data file, expected a profile" in err
     assert "this is a profile, expected a CMS-data file" in err
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (10**400, ProblemCode.NUMBER_TOO_LARGE),
+        (float("nan"), ProblemCode.NON_FINITE_NUMBER),
+        (float("inf"), ProblemCode.NON_FINITE_NUMBER),
+        ("\ud800", ProblemCode.BAD_STRING),
+    ],
+)
+def test_given_a_decoded_document_with_a_hostile_value_then_the_path_is_named(ref, value, code):
+    doc = _doc("cms-data.json")
+    doc["complexPatientBonus"] = value
+    report = validate_document(doc, ref, kind="cmsData")
+    assert [(p.path, p.code) for p in report.problems] == [("$.complexPatientBonus", code)]
+
+
+def test_given_a_hostile_path_then_run_local_is_a_usage_error(capsys):
+    assert main(["run-local", "a\x00b.json"]) == 2
+    assert "Traceback" not in capsys.readouterr().err

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Problem
+from ..problems import ProblemCode
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -53,13 +54,29 @@ def _read(path: str, kind: str) -> bytes:
     try:
         p = Path(path)
         if not p.is_file():
-            raise InputError(path, [Problem(path="$", message=f"{_LABEL[kind]} file not found")], usage=True)
+            raise InputError(
+                path,
+                [
+                    Problem(
+                        path="$", message=f"{_LABEL[kind]} file not found", code=ProblemCode.UNREADABLE_FILE
+                    )
+                ],
+                usage=True,
+            )
         return p.read_bytes()
     except (OSError, ValueError) as exc:  # "File name too long", "embedded null byte", permissions
         reason = getattr(exc, "strerror", None) or str(exc)
         shown = ascii(path[:80]) + ("..." if len(path) > 80 else "")
         raise InputError(
-            shown, [Problem(path="$", message=f"cannot open the {_LABEL[kind]} file: {reason}")], usage=True
+            shown,
+            [
+                Problem(
+                    path="$",
+                    message=f"cannot open the {_LABEL[kind]} file: {reason}",
+                    code=ProblemCode.UNREADABLE_FILE,
+                )
+            ],
+            usage=True,
         ) from exc
 
 
