@@ -326,7 +326,9 @@ def _json_depth(data: bytes) -> int:
 
 
 # -- JSON decoding ----------------------------------------------------------------------------------------
-class _BadNumber(ValueError):
+class _Rejected(ValueError):
+    """Raised from a json.loads hook: the file is rejected with this problem."""
+
     def __init__(self, problem: Problem):
         super().__init__(problem.message)
         self.problem = problem
@@ -335,7 +337,7 @@ class _BadNumber(ValueError):
 def _parse_int(text: str) -> int:
     digits = len(text.lstrip("-"))
     if digits > MAX_INT_DIGITS:
-        raise _BadNumber(
+        raise _Rejected(
             _err(
                 "$",
                 f"an integer with {digits} digits ({text[:12]}...) is far beyond any count, year or amount "
@@ -349,7 +351,7 @@ def _parse_int(text: str) -> int:
 def _parse_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value) or abs(value) > MAX_NUMBER:
-        raise _BadNumber(
+        raise _Rejected(
             _err(
                 "$",
                 f"the number {text[:24]} is far beyond any value in an input file (at most {MAX_NUMBER:.0e})",
@@ -359,8 +361,25 @@ def _parse_float(text: str) -> float:
     return value
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is an error (json.loads would silently keep the last value)."""
+    doc = dict(pairs)
+    if len(doc) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        shown = twice if len(twice) <= 60 else twice[:57] + "..."
+        raise _Rejected(
+            _err(
+                "$",
+                f"the field {shown!r} appears twice in one JSON object: which value is meant is ambiguous",
+                C.DUPLICATE_KEY,
+            )
+        )
+    return doc
+
+
 def _parse_constant(text: str) -> float:
-    raise _BadNumber(
+    raise _Rejected(
         _err(
             "$",
             f"{text} is not a JSON number (JSON has no NaN or Infinity): give a finite number",
@@ -375,8 +394,14 @@ def _load_json(body: bytes, expected_kind: str | None) -> tuple[Any, list[Proble
     except UnicodeDecodeError as exc:
         return None, [_err("$", f"not UTF-8 text: {exc.reason} at byte {exc.start}", C.NOT_UTF8)]
     try:
-        doc = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)
-    except _BadNumber as exc:
+        doc = json.loads(
+            text,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_parse_constant,
+            object_pairs_hook=_unique_keys,
+        )
+    except _Rejected as exc:
         return None, [exc.problem]
     except RecursionError:
         return None, [_err("$", "JSON nested too deeply to be an input file", C.JSON_TOO_DEEP)]
@@ -474,6 +499,11 @@ def output_kind(doc: Mapping[str, Any]) -> tuple[str, C] | None:
         )
     if {"finalScore", "categories"} <= set(doc):
         return "a score result document (this engine's output)", C.RESULT_DOCUMENT
+    if isinstance(doc.get("errors"), list) and not {"measurementSets", "data"} & set(doc):
+        return (
+            "an error report (like the {errors: [{sourceIdentifier, details}]} of CMS's QRDA III converter)",
+            C.ERROR_REPORT,
+        )
     return None
 
 

@@ -204,6 +204,10 @@ def build() -> None:
     case(
         "cms-scoring-output", s, dumps(cms_output), code="CMS_SCORING_OUTPUT", message="scoring-engine OUTPUT"
     )
+    err_report = {
+        "errors": [{"sourceIdentifier": "x.xml", "details": [{"errorCode": 59, "message": "CT - ..."}]}]
+    }
+    case("converter-error-report", s, dumps(err_report), code="ERROR_REPORT", message="an error report")
     # -- hostile values ------------------------------------------------------------------------------------
     case(
         "int-5000-digits",
@@ -515,6 +519,13 @@ def build() -> None:
         set0(lambda ms, d: ms["measurements"].append(copy.deepcopy(_m(ms, 0)))),
         code="DUPLICATE_MEASURE",
         message="duplicate measure 001",
+    )
+    case(
+        "profile-duplicate-key",
+        p,
+        raw_replace(p, '"practiceSize": 25', '"practiceSize": 25, "practiceSize": 5'),
+        code="DUPLICATE_KEY",
+        message="the field 'practiceSize' appears twice",
     )
     # -- profile ------------------------------------------------------------------------------------------
     case(

@@ -225,3 +225,22 @@ def test_given_a_decoded_document_with_a_hostile_value_then_the_path_is_named(re
 def test_given_a_hostile_path_then_run_local_is_a_usage_error(capsys):
     assert main(["run-local", "a\x00b.json"]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_given_inputs_for_different_entities_then_score_names_both_files_and_the_differing_fields(
+    capsys, tmp_path
+):
+    profile = _doc("profile.json")
+    profile["taxpayerIdentificationNumber"] = "700000003"
+    profile["nationalProviderIdentifier"] = "1234567893"
+    other = tmp_path / "other-profile.json"
+    other.write_text(json.dumps(profile))
+    assert main(["score", str(EXAMPLE / "submission.json"), "--profile", str(other)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"the profile {other} and the submission {EXAMPLE / 'submission.json'} are for different entities"
+        in err
+    )
+    assert "taxpayerIdentificationNumber '...0003' vs '...0001'" in err
+    assert "nationalProviderIdentifier '1234567893' vs '1000000004'" in err
+    assert "700000003" not in err  # never a full TIN on screen
