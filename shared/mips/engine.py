@@ -484,7 +484,7 @@ def entity_key(submission: Submission | None, profile: Profile | None, cms_data:
                 f"the {name} is for {other.performance_year}/{other.entity_type}/TIN "
                 f"...{other.taxpayer_identification_number[-4:]}/{other.leaf()} but the {first_name} is for "
                 f"{key.performance_year}/{key.entity_type}/TIN ...{key.taxpayer_identification_number[-4:]}/"
-                f"{key.leaf()} (inputs are joined on the entity key, contract 1)"
+                f"{key.leaf()} (inputs are joined on the entity key)"
             )
     return key
 

@@ -1,9 +1,13 @@
-"""Validate the three input files (contract 1.1-1.3) against their models and the CMS reference data.
+"""Validate the three input files (submission, profile, CMS data) against models and reference data.
 
 ``validate_document`` never raises on bad input: bad JSON, a wrong shape, unknown measures, counts
 that do not add up... all become :class:`~mips.models.Problem` entries naming the JSON path and what
 was expected, every problem of a file at once. Errors make a file invalid; warnings (e.g. a PI period
 shorter than 180 days, which scores 0 but is not invalid) do not.
+
+Every file first goes through the one screening of :mod:`mips.screening` (the same verdict for
+``mips validate``, ``mips score`` and the ingest function); then unknown fields
+(:mod:`mips.validation_fields`), the structural pass (pydantic's) and the reference-data pass run.
 
 The structural pass is pydantic's; the reference-data pass (:mod:`mips.validation_submission`,
 :mod:`mips.validation_identity`) works on the raw JSON so that it still runs on the parts of a file that
@@ -12,50 +16,21 @@ parse when another part does not.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
 from .models import CmsData, Problem, Profile, Submission
 from .models.common import problems_from_validation_error
+from .problems import ProblemCode as C
 from .reference import ReferenceData
 from .rules import UnsupportedPerformanceYear, YearRules, rules_for
+from .screening import KINDS, Kind, ScreenResult, detect_kind, screen, screen_document, unwrap
+from .validation_fields import unknown_field_problems
 from .validation_identity import check_entity_key
 from .validation_submission import check_submission, reference_views
-
-Kind = Literal["submission", "profile", "cmsData"]
-KINDS: tuple[Kind, ...] = ("submission", "profile", "cmsData")
-
-_PROFILE_KEYS = frozenset(
-    {
-        "clinicianType",
-        "practiceSize",
-        "claims",
-        "firstMedicareEnrollmentYear",
-        "qualifyingApmParticipant",
-        "mipsApmParticipant",
-        "optedIn",
-        "specialStatuses",
-        "exceptions",
-        "priorYearQualityAchievementPercent",
-        "practiceSites",
-        "pcmhRecognizedPracticeSites",
-        "clinicians",
-    }
-)
-_CMS_DATA_KEYS = frozenset(
-    {
-        "costMeasures",
-        "adminClaimsMeasures",
-        "complexPatientBonus",
-        "priorYearCostCategoryScore",
-        "facilityBased",
-    }
-)
-_KEY_FIELDS = "{performanceYear, entityType, taxpayerIdentificationNumber, ...}"
 
 
 class ValidationReport(BaseModel):
@@ -89,61 +64,17 @@ class ValidationReport(BaseModel):
             "file": self.file,
             "kind": self.kind,
             "valid": self.valid,
-            "problems": [p.model_dump(exclude={"file"}) for p in self.problems],
+            "problems": [p.model_dump(exclude={"file"}, mode="json") for p in self.problems],
         }
 
 
-# -- kind detection ----------------------------------------------------------------------------------
-def _unwrap(doc: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
-    """``{"data": {"submission": {...}}}`` (the QPP API envelope) -> the inner object and its JSON path."""
-    data = doc.get("data")
-    if isinstance(data, dict) and isinstance(data.get("submission"), dict):
-        return data["submission"], "$.data.submission"
-    return doc, "$"
-
-
+# -- parsing ---------------------------------------------------------------------------------------
 def output_kind(doc: Mapping[str, Any]) -> str | None:
     """Describe ``doc`` when it is a scoring OUTPUT rather than an input file, else None."""
-    if {"name", "parts"} <= set(doc) and "measurementSets" not in doc:
-        return (
-            "a CMS scoring-engine OUTPUT (a score tree with name/value/parts, like "
-            "scoring-example-output-*.json)"
-        )
-    if {"finalScore", "categories"} <= set(doc):
-        return "a score result document (the engine's output, contract 2)"
-    return None
+    from .screening import output_kind as _output_kind
 
-
-def detect_kind(doc: dict) -> Kind | None:
-    """Which input file ``doc`` is, by its content: submission, profile or cmsData (None if none)."""
-    if not isinstance(doc, dict) or output_kind(doc) is not None:
-        return None
-    inner, _ = _unwrap(doc)
-    if "measurementSets" in inner:
-        return "submission"
-    if _CMS_DATA_KEYS & set(inner):
-        return "cmsData"
-    if _PROFILE_KEYS & set(inner):
-        return "profile"
-    return None
-
-
-# -- parsing ---------------------------------------------------------------------------------------
-def _load_json(data: bytes | str) -> tuple[Any, Problem | None]:
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            return None, Problem(path="$", message=f"not UTF-8 text: {exc.reason} at byte {exc.start}")
-    try:
-        return json.loads(data), None
-    except RecursionError:
-        return None, Problem(path="$", message="JSON nested too deeply to be an input file")
-    except json.JSONDecodeError as exc:
-        return None, Problem(
-            path="$",
-            message=f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno} (char {exc.pos})",
-        )
+    found = _output_kind(doc)
+    return found[0] if found else None
 
 
 def _rules(ref: ReferenceData) -> YearRules | None:
@@ -163,15 +94,16 @@ def _structural(model: type[BaseModel], doc: Mapping[str, Any], base: str) -> tu
 
 
 def _validate_submission(doc: Mapping[str, Any], ref: ReferenceData) -> tuple[Any, list[Problem]]:
-    inner, base = _unwrap(doc)
+    inner, base = unwrap(doc)
     parsed, problems = _structural(Submission, inner, base)
     errs: list[Problem] = []
-    check_entity_key(inner, base, ref.year, lambda p, m: errs.append(Problem(path=p, message=m)))
+    check_entity_key(inner, base, ref.year, lambda p, m, c: errs.append(Problem(path=p, message=m, code=c)))
     if inner.get("measurementSets") in (None, []):
         errs.append(
             Problem(
                 path=f"{base}.measurementSets",
                 message="no measurementSets: expected at least one measurement set (quality, ia or pi)",
+                code=C.NO_MEASUREMENT_SETS,
             )
         )
     return parsed, [*problems, *errs, *check_submission(inner, ref, _rules(ref), base, parsed)]
@@ -180,8 +112,8 @@ def _validate_submission(doc: Mapping[str, Any], ref: ReferenceData) -> tuple[An
 def _validate_profile(doc: Mapping[str, Any], ref: ReferenceData) -> tuple[Any, list[Problem]]:
     parsed, problems = _structural(Profile, doc, "$")
 
-    def err(path: str, message: str) -> None:
-        problems.append(Problem(path=path, message=message))
+    def err(path: str, message: str, code: C) -> None:
+        problems.append(Problem(path=path, message=message, code=code))
 
     check_entity_key(doc, "$", ref.year, err)
     enrolled = doc.get("firstMedicareEnrollmentYear")
@@ -189,6 +121,7 @@ def _validate_profile(doc: Mapping[str, Any], ref: ReferenceData) -> tuple[Any, 
         err(
             "$.firstMedicareEnrollmentYear",
             f"firstMedicareEnrollmentYear {enrolled} is after the performance year {ref.year}",
+            C.ENROLLMENT_AFTER_YEAR,
         )
     return parsed, problems
 
@@ -196,8 +129,8 @@ def _validate_profile(doc: Mapping[str, Any], ref: ReferenceData) -> tuple[Any, 
 def _validate_cms_data(doc: Mapping[str, Any], ref: ReferenceData) -> tuple[Any, list[Problem]]:
     parsed, problems = _structural(CmsData, doc, "$")
 
-    def err(path: str, message: str) -> None:
-        problems.append(Problem(path=path, message=message))
+    def err(path: str, message: str, code: C = C.INVALID_VALUE) -> None:
+        problems.append(Problem(path=path, message=message, code=code))
 
     check_entity_key(doc, "$", ref.year, err)
     views = reference_views(ref)
@@ -220,17 +153,30 @@ def _validate_cms_data(doc: Mapping[str, Any], ref: ReferenceData) -> tuple[Any,
                 if mid not in known:
                     err(
                         f"{path}.measureId",
-                        f"unknown {what} {mid!r} for {ref.year}: expected one of {', '.join(known)}",
+                        f"unknown {what} {mid[:40]!r} for {ref.year}: expected one of {', '.join(known)}",
+                        C.UNKNOWN_MEASURE,
                     )
                 elif mid in seen:
-                    err(f"{path}.measureId", f"duplicate {what} {mid}: each measure may appear once")
+                    err(
+                        f"{path}.measureId",
+                        f"duplicate {what} {mid}: each measure may appear once",
+                        C.DUPLICATE_MEASURE,
+                    )
                 seen.add(mid)
             value = item.get("value")
             if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
-                err(f"{path}.value", f"value {value} is negative: expected a cost in dollars or a rate >= 0")
+                err(
+                    f"{path}.value",
+                    f"value {value} is negative: expected a cost in dollars or a rate >= 0",
+                    C.NEGATIVE_VALUE,
+                )
     bonus = doc.get("complexPatientBonus")
     if isinstance(bonus, int | float) and not isinstance(bonus, bool) and bonus < 0:
-        err("$.complexPatientBonus", f"complexPatientBonus {bonus} is negative: expected points >= 0")
+        err(
+            "$.complexPatientBonus",
+            f"complexPatientBonus {bonus} is negative: expected points >= 0",
+            C.NEGATIVE_VALUE,
+        )
     return parsed, problems
 
 
@@ -248,52 +194,52 @@ def validate_document(
     kind: str | None = None,
     file: str | None = None,
 ) -> ValidationReport:
-    """Validate one input file's content; ``kind`` is detected from the content when not given.
+    """Validate one input file's content; ``kind`` is the expected kind (intake prefix, CLI flag), or
+    None to accept any kind detected from the content.
 
-    Never raises on bad input: every problem is in the report (an undetectable kind is validated as a
-    submission, the main input, with a problem that says what was expected).
+    Never raises on bad input: every problem is in the report. A file whose content is another kind
+    than ``kind`` is rejected (``WRONG_KIND``), never validated as ``kind``.
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)} (got {kind!r})")
-    report_kind: Kind = kind if kind is not None else "submission"  # type: ignore[assignment]
-    if isinstance(data, bytes | str):
-        doc, problem = _load_json(data)
-        if problem is not None:
-            return _report(report_kind, file, [problem], None)
-    else:
-        doc = data
-    if not isinstance(doc, dict):
-        msg = f"expected a JSON object {_KEY_FIELDS}, got a JSON {type(doc).__name__}"
-        return _report(report_kind, file, [Problem(path="$", message=msg.replace("dict", "object"))], None)
-    described = output_kind(doc)
-    if described is not None:
-        msg = (
-            f"this file is {described}, not an input file: expected a submission (QPP Submissions API JSON "
-            f'with measurementSets, bare or as {{"data": {{"submission": ...}}}}), a profile or CMS data'
-        )
-        return _report(report_kind, file, [Problem(path="$", message=msg)], None)
-    problems: list[Problem] = []
-    if kind is None:
-        detected = detect_kind(doc)
-        if detected is None:
-            problems.append(
-                Problem(
-                    path="$",
-                    message=(
-                        "cannot tell which input file this is: expected measurementSets (a submission), "
-                        "costMeasures/adminClaimsMeasures/complexPatientBonus (CMS data) or profile fields "
-                        "such as clinicianType/practiceSize/specialStatuses; validated as a submission"
-                    ),
-                )
-            )
-        else:
-            report_kind = detected
+    expected: Kind | None = kind  # type: ignore[assignment]
     try:
-        parsed, found = _VALIDATORS[report_kind](doc, ref)
+        if isinstance(data, bytes | str):
+            raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+            screened = screen(raw, filename=file or "", expected_kind=expected)
+        else:
+            screened = screen_document(data, expected)
+        return _validate_screened(screened, ref, expected, file)
     except Exception as exc:  # the contract: bad input never raises
-        parsed, found = None, [Problem(path="$", message=f"could not validate this file: {exc!r}")]
-    problems.extend(found)
+        problem = Problem(
+            path="$",
+            message=f"could not validate this file: {type(exc).__name__}",
+            code=C.INTERNAL_CHECK_FAILED,
+        )
+        return _report(expected or "submission", file, [problem], None)
+
+
+def _validate_screened(
+    screened: ScreenResult, ref: ReferenceData, expected: Kind | None, file: str | None
+) -> ValidationReport:
+    report_kind: Kind = screened.kind or expected or "submission"
+    if screened.doc is None:
+        return _report(report_kind, file, screened.problems, None)
+    doc = screened.doc
+    problems: list[Problem] = [*screened.problems, *unknown_field_problems(report_kind, doc)]
+    parsed, found = _VALIDATORS[report_kind](doc, ref)
+    said = {p.path for p in screened.errors}  # e.g. a placeholder year: named once, by the screening
+    problems.extend(p for p in found if not (p.path in said and p.code == C.INVALID_VALUE))
     return _report(report_kind, file, problems, parsed)
+
+
+def result_warnings(reports: list[ValidationReport]) -> list[dict[str, Any]]:
+    """The warnings of the scored inputs as the result document's optional ``warnings`` list."""
+    return [
+        {"path": w.path, "message": w.message, "code": str(w.code) if w.code else None, "input": r.kind}
+        for r in reports
+        for w in r.warnings
+    ]
 
 
 def _report(kind: Kind, file: str | None, problems: list[Problem], model: Any) -> ValidationReport:
@@ -307,14 +253,29 @@ def validate_path(path: Path, ref: ReferenceData, kind: str | None = None) -> Va
     path = Path(path)
     try:
         data = path.read_bytes()
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
         return _report(
             kind if kind in KINDS else "submission",  # type: ignore[arg-type]
             str(path),
-            [Problem(path="$", message=f"cannot read the file: {exc.strerror or exc}")],
+            [
+                Problem(
+                    path="$",
+                    message=f"cannot read the file: {getattr(exc, 'strerror', None) or exc}",
+                    code=C.UNREADABLE_FILE,
+                )
+            ],
             None,
         )
     return validate_document(data, ref, kind=kind, file=str(path))
 
 
-__all__ = ["KINDS", "Kind", "ValidationReport", "detect_kind", "validate_document", "validate_path"]
+__all__ = [
+    "KINDS",
+    "Kind",
+    "ValidationReport",
+    "detect_kind",
+    "output_kind",
+    "result_warnings",
+    "validate_document",
+    "validate_path",
+]

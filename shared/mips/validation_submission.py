@@ -1,4 +1,4 @@
-"""Reference-data checks of a QPP submission (issue 2 item 4): what pydantic's types cannot know.
+"""Reference-data checks of a QPP submission: what pydantic's types cannot know.
 
 Works set by set and measurement by measurement on whatever parses, so one bad measurement does not
 hide the problems of the others: every problem in a file is reported at once.
@@ -6,6 +6,7 @@ hide the problems of the others: every problem in a file is reported at once.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +26,7 @@ from .models.submission import (
     SingleRateValue,
     Submission,
 )
+from .problems import ProblemCode as C
 from .reference import Measure, ReferenceData
 from .rules import YearRules
 
@@ -66,6 +68,7 @@ class ReferenceViews:
     programs: frozenset[str]  # mips, app1, pcf and the MVP ids that allowedPrograms mention
     cost_measure_ids: tuple[str, ...]
     admin_claims_measure_ids: tuple[str, ...]  # quality measures CMS calculates (479, 480, 484, 492)
+    ids_by_category: dict[str, list[str]] = field(default_factory=dict)  # for "did you mean" hints
 
 
 @lru_cache(maxsize=8)
@@ -83,6 +86,9 @@ def reference_views(ref: ReferenceData) -> ReferenceViews:
                 if CMS_CALCULATED_METHOD in m.submission_methods
             )
         ),
+        ids_by_category={
+            c: sorted(m.measure_id for m in ref.measures_in(c)) for c in ("quality", "ia", "pi")
+        },
     )
 
 
@@ -101,11 +107,11 @@ class SubmissionChecker:
     problems: list[Problem] = field(default_factory=list)
 
     # -- reporting -------------------------------------------------------------------------------
-    def err(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path=path, message=message))
+    def err(self, path: str, message: str, code: C) -> None:
+        self.problems.append(Problem(path=path, message=message, code=code))
 
-    def warn(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path=path, message=message, severity="warning"))
+    def warn(self, path: str, message: str, code: C) -> None:
+        self.problems.append(Problem(path=path, message=message, severity="warning", code=code))
 
     # -- derived reference views -----------------------------------------------------------------
     @property
@@ -151,7 +157,8 @@ class SubmissionChecker:
             self.warn(
                 f"{path}.cehrtId",
                 "no cehrtId: the Promoting Interoperability category needs the CMS EHR certification ID "
-                "(spec 6.1 gate 8), otherwise it scores 0",
+                "(CEHRT, 42 CFR 414.1375), otherwise it scores 0",
+                C.MISSING_CEHRT_ID,
             )
         seen: dict[str, int] = {}
         for j, m in measurements:
@@ -161,6 +168,7 @@ class SubmissionChecker:
                     f"{mpath}.measureId",
                     f"duplicate measure {m.measure_id} in this measurement set (first at measurements"
                     f"[{seen[m.measure_id]}]): each measure may appear once per set",
+                    C.DUPLICATE_MEASURE,
                 )
                 continue
             seen[m.measure_id] = j
@@ -190,10 +198,13 @@ class SubmissionChecker:
                 f"{path}.category",
                 "cost is calculated by CMS from claims and is not submitted: put cost measures in the "
                 "CMS-data file (costMeasures)",
+                C.UNKNOWN_CATEGORY,
             )
         else:
             self.err(
-                f"{path}.category", f"unknown category {s.category!r}: expected quality, ia or pi (or aci)"
+                f"{path}.category",
+                f"unknown category {s.category!r}: expected quality, ia or pi (or aci)",
+                C.UNKNOWN_CATEGORY,
             )
         return False
 
@@ -206,12 +217,14 @@ class SubmissionChecker:
                 f"{path}.submissionMethod",
                 "administrativeClaims data are calculated by CMS and not submitted: put them in the "
                 "CMS-data file (adminClaimsMeasures / costMeasures)",
+                C.UNKNOWN_SUBMISSION_METHOD,
             )
         else:
             self.err(
                 f"{path}.submissionMethod",
                 f"unknown submissionMethod {s.submission_method!r}: "
                 f"expected one of {', '.join(sorted(known))}",
+                C.UNKNOWN_SUBMISSION_METHOD,
             )
         return False
 
@@ -221,7 +234,9 @@ class SubmissionChecker:
             if s.reporting_option == "mvp" and self.ref.mvp(s.program_name) is None:
                 # allowedPrograms mentions it but mvp.json does not define it
                 self.err(
-                    f"{path}.programName", f"MVP {s.program_name} is not defined in the {self.year} mvp.json"
+                    f"{path}.programName",
+                    f"MVP {s.program_name} is not defined in the {self.year} mvp.json",
+                    C.UNKNOWN_PROGRAM,
                 )
                 return False
             return True
@@ -230,6 +245,7 @@ class SubmissionChecker:
             f"{path}.programName",
             f"programName {s.program_name!r} is not a {self.year} program: expected mips (traditional MIPS), "
             f"app1 (APP) or an MVP id ({mvps})",
+            C.UNKNOWN_PROGRAM,
         )
         return False
 
@@ -240,17 +256,23 @@ class SubmissionChecker:
                 self.warn(
                     f"{path}.{name}",
                     f"{name} is not given: expected a date within the performance year ({first} to {last})",
+                    C.PERIOD_MISSING,
                 )
             elif not first <= d <= last:
                 self.err(
                     f"{path}.{name}",
                     f"{name} {d} is outside the performance year: expected a date from {first} to {last}",
+                    C.PERIOD_OUTSIDE_YEAR,
                 )
         start, end = s.performance_start, s.performance_end
         if start is None or end is None:
             return
         if end < start:
-            self.err(f"{path}.performanceEnd", f"performanceEnd {end} is before performanceStart {start}")
+            self.err(
+                f"{path}.performanceEnd",
+                f"performanceEnd {end} is before performanceStart {start}",
+                C.PERIOD_REVERSED,
+            )
             return
         days = (end - start).days + 1  # both ends inclusive
         if self.rules is None:
@@ -262,7 +284,8 @@ class SubmissionChecker:
                     f"{path}.performanceEnd",
                     f"the Promoting Interoperability period {start} to {end} is {days} days, shorter "
                     "than the "
-                    f"required continuous {minimum} days (spec 6.1): the PI category will score 0",
+                    f"required continuous {minimum} days: the PI category will score 0",
+                    C.PERIOD_TOO_SHORT,
                 )
         elif s.category == "ia":
             minimum = self.rules.ia.min_activity_days
@@ -270,7 +293,8 @@ class SubmissionChecker:
                 self.warn(
                     f"{path}.performanceEnd",
                     f"the Improvement Activities period {start} to {end} is {days} days, shorter than the "
-                    f"required continuous {minimum} days (spec 5.1): the activities earn no credit",
+                    f"required continuous {minimum} days: the activities earn no credit",
+                    C.PERIOD_TOO_SHORT,
                 )
 
     # -- one measurement -------------------------------------------------------------------------
@@ -279,7 +303,7 @@ class SubmissionChecker:
     ) -> None:
         measure = self.ref.measure(m.measure_id)
         if measure is None:
-            self.err(f"{path}.measureId", self.unknown_message(s.category, m.measure_id))
+            self.err(f"{path}.measureId", self.unknown_message(s.category, m.measure_id), C.UNKNOWN_MEASURE)
             return
         if measure.category != s.category:
             self.err(
@@ -287,6 +311,7 @@ class SubmissionChecker:
                 f"{m.measure_id} is a {CATEGORY_NAMES.get(measure.category, measure.category)} measure, not "
                 f"{CATEGORY_NAMES[s.category]}: move it to a measurement set with category "
                 f"{measure.category}",
+                C.WRONG_CATEGORY,
             )
             return
         if not self.check_measure_years(path, measure):
@@ -297,6 +322,7 @@ class SubmissionChecker:
                 f"{m.measure_id} ({measure.title}) is calculated by CMS from administrative claims and "
                 "is not "
                 "submitted: it belongs in the CMS-data file (adminClaimsMeasures)",
+                C.CMS_CALCULATED,
             )
             return
         if method_ok and measure.submission_methods and s.submission_method not in measure.submission_methods:
@@ -304,6 +330,7 @@ class SubmissionChecker:
                 f"{path}.measureId",
                 f"measure {m.measure_id} cannot be submitted by {s.submission_method}: its {self.year} "
                 f"collection types are {', '.join(measure.submission_methods)}",
+                C.METHOD_NOT_ALLOWED,
             )
         if program_ok:
             self.check_measure_program(path, s, measure)
@@ -323,7 +350,25 @@ class SubmissionChecker:
             what = f"not in the {self.year} Promoting Interoperability measure set"
         else:
             what = f"not a {self.year} quality measure (measures-data.json)"
-        return f"unknown measure id {measure_id!r}: {what}{hint}"
+        if not hint:
+            hint = self.measure_hint(category, measure_id)
+        return f"unknown measure id {measure_id[:40]!r}: {what}{hint}"
+
+    def measure_hint(self, category: str, measure_id: str) -> str:
+        """``did you mean 001`` for ``1``, ``IA_EPA_1`` for ``ia_epa_1``, or the closest known id."""
+        known = self.known_ids(category)
+        if measure_id.isascii() and measure_id.isdigit() and measure_id.zfill(3) in known:
+            return f" (did you mean {measure_id.zfill(3)}? quality measure ids have 3 digits)"
+        by_case = {k.lower(): k for k in known}
+        if measure_id.lower() in by_case:
+            return f" (did you mean {by_case[measure_id.lower()]}? measure ids are case-sensitive)"
+        close = difflib.get_close_matches(measure_id, known, n=1, cutoff=0.8)
+        return f" (did you mean {close[0]}?)" if close else ""
+
+    def known_ids(self, category: str) -> list[str]:
+        """The measure ids of ``category`` in this year's reference data (every category when unknown)."""
+        ids = reference_views(self.ref).ids_by_category
+        return ids.get(category) or sorted({m for found in ids.values() for m in found})
 
     def check_measure_years(self, path: str, measure: Measure) -> bool:
         first, last = measure.first_performance_year, measure.last_performance_year
@@ -332,6 +377,7 @@ class SubmissionChecker:
                 f"{path}.measureId",
                 f"measure {measure.measure_id} is not available in {self.year} "
                 f"(performance years {first or '?'} to {last or 'now'})",
+                C.MEASURE_NOT_AVAILABLE,
             )
             return False
         return True
@@ -354,6 +400,7 @@ class SubmissionChecker:
                 f"({', '.join(measure.allowed_programs)}), not traditional MIPS: check it is reportable "
                 "outside "
                 "an MVP",
+                C.PROGRAM_NOT_ALLOWED,
             )
             return
         if s.reporting_option == "mvp":
@@ -368,6 +415,7 @@ class SubmissionChecker:
             f"{path}.measureId",
             f"measure {measure.measure_id} is not allowed in {where}: its {self.year} programs are "
             f"{', '.join(measure.allowed_programs) or 'none'}",
+            C.PROGRAM_NOT_ALLOWED,
         )
 
     def check_value(self, path: str, measure: Measure, m: Measurement) -> None:
@@ -383,6 +431,7 @@ class SubmissionChecker:
                     path,
                     f"measure {measure.measure_id} ({measure.metric_type}) expects {described}; "
                     f"got {describe_value(v)}",
+                    C.WRONG_VALUE_SHAPE,
                 )
                 return
         self.check_counts(path, v)
@@ -400,6 +449,7 @@ class SubmissionChecker:
                 self.err(
                     f"{path}.numerator",
                     f"numerator {v.numerator} is greater than denominator {v.denominator}",
+                    C.COUNTS_INCONSISTENT,
                 )
         elif isinstance(v, NonProportionValue):
             reported = v.observation_instances + v.numerator_exclusion + v.denominator_exception
@@ -409,6 +459,7 @@ class SubmissionChecker:
                     "observationInstances + numeratorExclusion + denominatorException = "
                     f"{reported} is greater "
                     f"than denominator {v.denominator}",
+                    C.COUNTS_INCONSISTENT,
                 )
 
     def check_single_rate(self, path: str, v: SingleRateValue) -> None:
@@ -425,6 +476,7 @@ class SubmissionChecker:
                 f"{v.performance_not_met} + eligiblePopulationExclusion {v.eligible_population_exclusion} + "
                 f"eligiblePopulationException {v.eligible_population_exception} = {reported} is greater than "
                 f"eligiblePopulation {v.eligible_population}",
+                C.COUNTS_INCONSISTENT,
             )
 
     def check_strata(self, path: str, measure: Measure, v: MultiRateValue) -> None:
@@ -437,6 +489,7 @@ class SubmissionChecker:
                     f"{path}.strata[{k}].stratum",
                     f"stratum {stratum.stratum!r} is not one of measure {measure.measure_id}'s strata "
                     f"({', '.join(names.values())})",
+                    C.UNKNOWN_STRATUM,
                 )
 
     # -- PI exclusions ---------------------------------------------------------------------------
@@ -458,6 +511,7 @@ class SubmissionChecker:
                         f"{ex_id} claims the exclusion from {m.measure_id}, which is also submitted (at "
                         f"measurements[{j}]): submit either the measure or its exclusion, they have opposite "
                         "meanings",
+                        C.EXCLUSION_CONFLICT,
                     )
                 else:
                     self.warn(
@@ -465,6 +519,7 @@ class SubmissionChecker:
                         f"{ex_id} (the exclusion from {m.measure_id}) is submitted as "
                         f"{describe_value(ex.value)} "
                         f"together with {m.measure_id}: it is ignored",
+                        C.EXCLUSION_CONFLICT,
                     )
 
 

@@ -69,11 +69,17 @@ def drop(lp: LocalPipeline, kind: str, doc: dict[str, Any] | bytes, name: str) -
 
 def expected_doc(lp: LocalPipeline, docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """What `mips score` computes in-process on the same inputs (the one domain both paths share)."""
+    from mips.models.result import WarningOut
     from mips.reference import load_reference
+    from mips.validation import result_warnings
 
     ref = load_reference(2024)
-    models = {k: validate_document(json.dumps(d), ref, kind=k).model for k, d in docs.items()}
-    return score(models.get("submission"), models.get("profile"), models.get("cmsData"), ref).to_doc()  # type: ignore[arg-type]
+    reports = {k: validate_document(json.dumps(d), ref, kind=k) for k, d in docs.items()}
+    models = {k: r.model for k, r in reports.items()}
+    result = score(models.get("submission"), models.get("profile"), models.get("cmsData"), ref)  # type: ignore[arg-type]
+    order = [reports[k] for k in sorted(reports)]  # the pipeline lists its inputs by kind
+    result.warnings = [WarningOut.model_validate(w) for w in result_warnings(order)]
+    return result.to_doc()
 
 
 def stored(

@@ -12,7 +12,7 @@ from mips.cli.run_local import intake_key
 from mips.pipeline import aws, dlq
 from mips.pipeline.driver import LocalPipeline
 from mips.pipeline.events import StepMessage, s3_objects_from_body
-from mips.pipeline.store import EntityStore
+from mips.pipeline.store import EntityStore, pending_key
 
 from .conftest import (
     CONTRACT,
@@ -117,6 +117,11 @@ def test_given_the_same_file_twice_then_the_version_is_not_bumped_and_the_result
     assert {i.function for i in lp.invocations} <= {"IngestFunction", "EligibilityFunction"}
 
 
+def _pending(lp, key):
+    body = aws.s3().get_object(Bucket=lp.stack.bucket, Key=pending_key(key))["Body"].read()
+    return json.loads(body)
+
+
 def test_given_the_same_s3_event_delivered_twice_then_it_is_ingested_once(lp):
     docs = retarget(load_case(CONTRACT / "e1-standard-individual"), "500000002")
     drop(lp, "profile", docs["profile"], "twice/profile.json")
@@ -131,8 +136,9 @@ def test_given_the_same_s3_event_delivered_twice_then_it_is_ingested_once(lp):
     key = entity_of(docs)
     version, ddb_doc, _ = stored(lp, key)
     assert version == 1
-    assert ddb_doc == expected_doc(lp, {"profile": docs["profile"]})
-    assert ddb_doc["status"] == "preliminary"  # no CMS data yet
+    # issue 9 item 3: a profile without a submission is an orphan, listed under pending/, never scored
+    assert ddb_doc is None
+    assert _pending(lp, key)["inputs"] == {"profile": "profiles/twice/profile.json"}
 
 
 def test_given_cms_data_before_the_submission_and_a_later_profile_update_then_each_input_rescores(lp):
@@ -140,9 +146,9 @@ def test_given_cms_data_before_the_submission_and_a_later_profile_update_then_ea
     key = entity_of(docs)
     drop(lp, "cmsData", docs["cmsData"], "ooo/cms-data.json")
     lp.drain()
-    v1, doc1, _ = stored(lp, key)
-    assert (v1, doc1["status"]) == (1, "preliminary")
-    assert doc1 == expected_doc(lp, {"cmsData": docs["cmsData"]})
+    v1, doc1, s3_1 = stored(lp, key)
+    assert (v1, doc1, s3_1) == (1, None, None)  # CMS data alone is an orphan, not a -9% row (issue 9)
+    assert _pending(lp, key)["inputs"] == {"cmsData": "cms-data/ooo/cms-data.json"}
 
     drop(lp, "submission", docs["submission"], "ooo/submission.json")
     lp.drain()

@@ -198,8 +198,9 @@ def test_given_files_that_are_not_json_then_each_is_rejected_with_a_clear_reason
         assert problems and all(
             p["message"].startswith("[QRDA3_") or p["path"].startswith("$") for p in problems
         )
-    (problem,) = _errors(lp, profile_xml)["problems"]
-    assert problem["message"].startswith("QRDA Category III XML is accepted as a submission only")
+    (problem,) = [p for p in _errors(lp, profile_xml)["problems"] if p["severity"] == "error"]
+    assert problem["code"] == "WRONG_KIND"  # converted QRDA III is a submission, refused as a profile
+    assert problem["message"].startswith("this is a submission, expected a profile")
 
 
 def test_given_a_file_over_the_size_limit_then_it_is_copied_to_rejected_without_being_read(lp, monkeypatch):
@@ -287,25 +288,27 @@ def test_given_keys_with_spaces_unicode_and_plus_signs_then_they_are_decoded_and
     assert _errors(lp, bad)["file"] == "submissions/Clínica São Paulo/bad+file ü.json"
 
 
-def test_given_an_entity_that_never_submits_then_it_gets_a_cost_only_final_result(lp):
-    """Spec 3.0 note: nothing submitted -> quality and IA score 0 (not reweighted), PI 0 unless
-    automatically reweighted; final = 0.30 x cost. E1's cost score is 72.9515 (contract sample), so
-    0.30 x 72.9515 = 21.88545 -> 21.8855 (PI scored 0: E1 is not a small practice)."""
+def test_given_an_entity_that_never_submits_then_it_is_listed_as_an_orphan_and_not_scored(lp):
+    """Issue 9 item 3: a profile and CMS data that match no submission are reported as an orphan
+    (``pending/``), never as a scored (-9%) result row; status ``final`` needs a submission."""
+    from mips.pipeline.store import orphan_keys, pending_key
+
     docs = retarget(load_case(CONTRACT / "e1-standard-individual"), "600000006")
     del docs["submission"]
     for kind, doc in docs.items():
         drop(lp, kind, doc, f"nosub/{kind}.json")
     lp.drain()
-    _, doc, s3_doc = stored(lp, entity_of(docs))
-    assert doc == s3_doc == expected_doc(lp, docs)
-    assert doc["status"] == "final"
-    assert doc["categories"]["cost"]["score"] == pytest.approx(72.9515)
-    assert {c: doc["categories"][c]["score"] for c in ("quality", "ia", "pi")} == {
-        "quality": 0,
-        "ia": 0,
-        "pi": 0,
+    key = entity_of(docs)
+    version, doc, s3_doc = stored(lp, key)
+    assert (version, doc, s3_doc) == (2, None, None)
+    pending = json.loads(aws.s3().get_object(Bucket=_bucket(lp), Key=pending_key(key))["Body"].read())
+    assert pending["inputs"] == {
+        "cmsData": "cms-data/nosub/cmsData.json",
+        "profile": "profiles/nosub/profile.json",
     }
-    assert doc["finalScore"] == pytest.approx(21.8855, abs=1e-4)
+    assert pending["code"] == "ORPHAN_INPUT"
+    listing = [o["Key"] for o in aws.s3().list_objects_v2(Bucket=_bucket(lp)).get("Contents", [])]
+    assert pending_key(key) in orphan_keys(listing)
 
 
 @pytest.mark.parametrize("year", [2023, 2025])

@@ -93,3 +93,29 @@ def test_given_a_qrda_iii_submission_then_run_local_scores_it_like_json(tmp_path
     doc = json.loads(results[0].read_text())
     assert (doc["performanceYear"], doc["reportingOption"], doc["mvpId"]) == (2024, "mvp", "G0053")
     assert doc["status"] == "preliminary"  # no profile was sent: an honest preliminary, never final
+
+
+def test_given_an_orphan_profile_and_a_traversal_entity_id_then_run_local_lists_the_orphan_and_stays_in_out(
+    tmp_path, capsys
+):
+    """Issue 9 items 3 and 4: the orphan is printed (not scored); ``../../group/000000005/group`` is
+    rejected and nothing is written outside ``--out``."""
+    cases = tmp_path / "cases"
+    (cases / "orphan" / "profiles").mkdir(parents=True)
+    (cases / "evil" / "submissions").mkdir(parents=True)
+    profile = json.loads((EXAMPLES / "01-individual-clinician" / "profile.json").read_text())
+    profile["taxpayerIdentificationNumber"] = "700000099"
+    (cases / "orphan" / "profiles" / "p.json").write_text(json.dumps(profile))
+    evil = json.loads((EXAMPLES / "05-app-apm-entity" / "submission.json").read_text())
+    evil["entityId"] = "../../group/000000005/group"
+    (cases / "evil" / "submissions" / "s.json").write_text(json.dumps(evil))
+    out = tmp_path / "out"
+    assert main(["run-local", str(cases), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Orphans (a profile or CMS data without a submission; not scored):" in printed
+    assert "individual *****0099/1000000004  (profiles/orphan/p.json)" in printed
+    assert "is not a valid APM Entity id" in printed
+    written = sorted(
+        str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file() and "cases" not in p.parts
+    )
+    assert written == ["out/rejected/submissions/evil/s.json.errors.json"]

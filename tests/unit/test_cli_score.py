@@ -51,7 +51,9 @@ def test_json_output_is_exactly_the_contract_document(capsys, samples_dir):
     code, out, _ = run(capsys, *contract_args(samples_dir, "e2-small-practice-pi-reweighted"), "--json")
     assert code == 0
     doc = json.loads(out)
-    assert set(doc) == {
+    # issue 9 item 7: validation warnings travel in the optional ``warnings`` list
+    assert all(set(w) == {"path", "message", "code", "input"} for w in doc.get("warnings", []))
+    assert set(doc) - {"warnings"} == {
         "performanceYear",
         "paymentYear",
         "entity",
@@ -119,10 +121,10 @@ def test_without_cms_data_result_is_preliminary(capsys, samples_dir):
 
 
 QPP_JSON_REFUSALS = {
-    "scoring-example-output-aci.json": "scoring-engine output",
-    "scoring-example-output-ia.json": "scoring-engine output",
-    "scoring-example-output-quality.json": "scoring-engine output",
-    "scoring-example-submission-input.json": "performance year 2017 is not supported",
+    "scoring-example-output-aci.json": "scoring-engine OUTPUT",
+    "scoring-example-output-ia.json": "scoring-engine OUTPUT",
+    "scoring-example-output-quality.json": "scoring-engine OUTPUT",
+    "scoring-example-submission-input.json": "no scoring rules for 2017",
     "submission-example-aci.json": "placeholder",
     "submission-example-ia.json": "placeholder",
     "submission-example-quality.json": "placeholder",

@@ -56,7 +56,8 @@ def test_given_json_flag_when_run_then_a_json_array_of_reports(capsys):
     ]
     first = docs[1]["problems"][0]
     assert (first["path"], first["severity"]) == ("$.nationalProviderIdentifier", "error")
-    assert "check digit" in first["message"] and set(first) == {"path", "message", "severity"}
+    assert "check digit" in first["message"] and set(first) == {"path", "message", "severity", "code"}
+    assert first["code"] == "INVALID_NPI"
 
 
 def test_given_a_directory_when_run_then_its_json_files_are_validated(capsys):

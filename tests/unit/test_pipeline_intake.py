@@ -9,7 +9,7 @@ import pytest
 from mips.pipeline.intake import DEFAULT_MAX_INPUT_BYTES, MAX_JSON_DEPTH, max_input_bytes, screen, too_large
 
 QRDA = Path(__file__).resolve().parents[3] / "shared" / "samples" / "qrda3"
-QRDA3_MESSAGE = "QRDA Category III XML is accepted as a submission only (under submissions/"
+WRONG_KIND_MESSAGE = "this is a submission, expected a"
 
 
 def _only(problems):
@@ -45,13 +45,19 @@ def test_given_a_file_that_is_not_json_then_the_problem_says_what_it_is(data, ex
     assert expected in _only(screen(data, "submission"))
 
 
-def test_given_the_cms_qrda_iii_samples_then_screening_says_they_are_submissions_only():
-    """Screening sees QRDA III only where it is not converted (profiles/, cms-data/): issue 13."""
-    files = [QRDA / "App1-Indv-QRDA-III.xml", *sorted((QRDA / "negative").glob("*.xml"))]
-    assert len(files) == 9
-    for path in files:
-        (problem,) = screen(path.read_bytes(), "submission")
-        assert problem.path == "/ClinicalDocument" and problem.message.startswith(QRDA3_MESSAGE), path.name
+def test_given_the_cms_qrda_iii_samples_then_screening_converts_them_and_checks_the_kind():
+    """QRDA III is converted (issue 13) inside the one screening (issue 9): a valid file is a submission
+    (so it is refused under profiles/ and cms-data/); a negative sample gives the converter's codes."""
+    valid = QRDA / "App1-Indv-QRDA-III.xml"
+    assert screen(valid.read_bytes(), "submission") == []
+    for kind in ("profile", "cmsData"):
+        (problem,) = screen(valid.read_bytes(), kind)
+        assert problem.code == "WRONG_KIND" and problem.message.startswith(WRONG_KIND_MESSAGE), kind
+    negatives = sorted((QRDA / "negative").glob("*.xml"))
+    assert len(negatives) == 8
+    for path in negatives:
+        problems = screen(path.read_bytes(), "submission")
+        assert problems and all(p.code for p in problems), path.name  # QRDA3_* or, once converted, JSON
 
 
 def test_given_qrda_i_or_other_xml_then_the_reason_names_it():

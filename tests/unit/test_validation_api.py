@@ -238,10 +238,11 @@ def test_given_a_report_when_serialised_then_doc_has_valid_flag_and_problems(ref
     assert doc["problems"][0]["path"] == "$.practiceSize" and doc["problems"][0]["severity"] == "error"
 
 
-def test_given_a_profile_dropped_as_a_submission_when_validated_then_no_measurement_sets_error(ref):
+def test_given_a_profile_dropped_as_a_submission_when_validated_then_wrong_kind_error(ref):
+    """Issue 9 item 1: the kind is detected from the content and compared with the expected kind."""
     report = validate_document(profile(), ref, kind="submission")
-    assert [p.path for p in report.errors] == ["$.measurementSets"]
-    assert "expected at least one measurement set" in report.errors[0].message
+    assert [(p.path, p.code) for p in report.errors] == [("$", "WRONG_KIND")]
+    assert "this is a profile, expected a submission" in report.errors[0].message
 
 
 def test_given_json_nested_deeper_than_python_can_parse_then_a_problem_not_an_exception(ref):

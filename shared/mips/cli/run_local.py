@@ -68,13 +68,12 @@ def intake_key(path: Path) -> str:
         return f"{FOLDER_PREFIXES[parent]}{case + '/' if case else ''}{path.name}"
     prefix = STEM_PREFIXES.get(path.stem.lower())
     if prefix is None:
-        from ..validation import detect_kind
+        from ..screening import screen
 
         try:
-            doc = json.loads(path.read_bytes())
+            kind = screen(path.read_bytes(), filename=path.name).kind  # never raises on bad content
         except (OSError, ValueError):
-            doc = None
-        kind = detect_kind(doc) if isinstance(doc, dict) else None
+            kind = None
         prefix = KIND_PREFIXES.get(kind or "", "submissions/")
     return f"{prefix}{parent + '/' if parent else ''}{path.name}"
 
@@ -83,6 +82,10 @@ def collect_files(args: list[str]) -> list[Path]:
     roots = [Path(a) for a in args] or [EXAMPLES_DIR]
     files: list[Path] = []
     for root in roots:
+        try:
+            root.stat()
+        except (OSError, ValueError) as exc:  # missing, "File name too long", "embedded null byte"
+            raise FileNotFoundError(f"no such file or folder: {str(root)[:120]!a} ({exc})") from exc
         if root.is_dir():
             files.extend(
                 sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in {".json", ".xml"})
@@ -113,6 +116,15 @@ def _cat(doc: dict[str, Any], c: str) -> str:
 def _option(doc: dict[str, Any]) -> str:
     opt = str(doc.get("reportingOption"))
     return f"mvp {doc.get('mvpId')}" if opt == "mvp" and doc.get("mvpId") else opt
+
+
+def _masked_pending(key: str) -> str:
+    """``pending/<year>/<type>/<TIN>/<leaf>.json`` -> ``<type> *****1234/<leaf>`` (no full TIN shown)."""
+    parts = key.removesuffix(".json").split("/")
+    if len(parts) != 5:
+        return key
+    _, _, etype, tin, leaf = parts
+    return f"{etype} *****{tin[-4:]}/{leaf}"
 
 
 def results_table(docs: list[dict[str, Any]]) -> str:
@@ -155,6 +167,20 @@ def _read_json(bucket: str, key: str) -> Any:
     from ..pipeline import aws
 
     return json.loads(aws.s3().get_object(Bucket=bucket, Key=key)["Body"].read())
+
+
+def _write_under(out: Path, key: str, doc: Any) -> None:
+    """Write ``doc`` at ``out/key``; a key that would leave ``out`` (``..``, absolute) is never written."""
+    root = out.resolve()
+    target = (out / key).resolve()
+    if not target.is_relative_to(root) or target == root:
+        print(f"mips run-local: not writing {key!r}: it would leave {out}", file=sys.stderr)
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(doc, indent=2) + "\n")
+    except (OSError, ValueError) as exc:  # e.g. a file name too long for the local file system
+        print(f"mips run-local: cannot write {key[:80]!a}: {exc}", file=sys.stderr)
 
 
 # -- the run ---------------------------------------------------------------------------------------
@@ -218,24 +244,27 @@ def run_pipeline(
                 for k in _list_keys(stack.bucket, "rejected/")
                 if k.endswith(".errors.json")
             }
+            from ..pipeline.store import orphan_keys
+
+            orphans = {
+                k: _read_json(stack.bucket, k)
+                for k in orphan_keys(_list_keys(stack.bucket, "pending/") + result_keys)
+            }
             dead = pipeline.dead_letters()
         finally:
             aws.configure(None)
     if out is not None:
         for key, doc in {**docs, **clinicians}.items():
-            target = out / key
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(doc, indent=2) + "\n")
+            _write_under(out, key, doc)
         for key, errors in rejected.items():
-            target = out / f"{key}.errors.json"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(errors, indent=2) + "\n")
+            _write_under(out, f"{key}.errors.json", errors)
     return {
         "uploaded": uploaded,
         "messagesHandled": handled,
         "results": docs,
         "clinicians": clinicians,
         "rejected": rejected,
+        "orphans": orphans,
         "deadLetters": {k: v for k, v in dead.items() if v},
         "seconds": round(time.monotonic() - started, 2),
     }
@@ -268,8 +297,10 @@ def run(args: argparse.Namespace) -> int:
         docs = list(summary["results"].values())
         if docs:
             print(results_table(docs))
-        elif summary["rejected"]:
+        elif summary["rejected"] and not summary["orphans"]:
             print("No results: no entity has an accepted input (see the rejected files below).")
+        elif summary["orphans"]:
+            print("No results: no entity has an accepted submission (see the orphans below).")
         else:
             print("No results.")
         if summary["results"]:
@@ -281,6 +312,11 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  {key}  ({len(problems)} problem(s); {key}.errors.json)")
                 for prob in problems[:3]:
                     print(f"    {prob.get('path')}: {prob.get('message')}")
+        if summary["orphans"]:
+            print("\nOrphans (a profile or CMS data without a submission; not scored):")
+            for key, pending in summary["orphans"].items():
+                sources = ", ".join(pending.get("inputs", {}).values())
+                print(f"  {_masked_pending(key)}  ({sources})")
         if summary["deadLetters"]:
             print(f"\nDead-letter queues hold messages: {summary['deadLetters']} (see `mips replay-dlq`)")
     return 1 if summary["deadLetters"] else 0

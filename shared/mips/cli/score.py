@@ -1,26 +1,23 @@
 """``mips score SUBMISSION [--profile FILE] [--cms-data FILE] [--json]``: score one entity in-process.
 
-Exit codes (contract 3): 0 scored; 1 an input is invalid or cannot be scored (every problem is printed,
-with its file and JSON path); 2 usage error (bad arguments, a file that does not exist).
+Every input goes through the same screening and validation as ``mips validate`` and the ingest
+function, with the kind its flag names (a CMS-data file passed as ``--profile`` is refused). Exit
+codes: 0 scored; 1 an input is invalid or cannot be scored (every problem is printed, with its file and
+JSON path); 2 usage error (bad arguments, a file that does not exist or cannot be opened).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from ..models import CmsData, Problem, Profile, Submission
-from ..models.common import problems_from_validation_error
+from ..models import Problem
+from ..problems import ProblemCode
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-M = TypeVar("M", bound=BaseModel)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,7 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--profile", metavar="FILE", help="CMS profile JSON (eligibility, special statuses)")
     p.add_argument("--cms-data", metavar="FILE", dest="cms_data", help="CMS-calculated data JSON (cost, ...)")
-    p.add_argument("--json", action="store_true", help="print the result document (contract 2) as JSON")
+    p.add_argument(
+        "--json", action="store_true", help="print the result document (the public JSON contract) as JSON"
+    )
     p.add_argument(
         "--entity",
         metavar="SUBMISSION[,PROFILE[,CMS_DATA]]",
@@ -64,69 +63,75 @@ class InputError(Exception):
         self.usage = usage
 
 
-def _hint(doc: Any, kind: str) -> list[Problem]:
-    """Recognise common wrong files and placeholder years so the message says what is really wrong."""
-    hints: list[Problem] = []
-    if isinstance(doc, dict):
-        if "name" in doc and "parts" in doc and "measurementSets" not in doc:
-            hints.append(
+_LABEL = {"submission": "submission", "profile": "profile", "cmsData": "CMS data"}
+
+
+def _read(path: str, kind: str) -> bytes:
+    """The file's bytes; a missing or unopenable file is a usage error (exit 2), never a traceback."""
+    try:
+        p = Path(path)
+        if not p.is_file():
+            raise InputError(
+                path,
+                [
+                    Problem(
+                        path="$", message=f"{_LABEL[kind]} file not found", code=ProblemCode.UNREADABLE_FILE
+                    )
+                ],
+                usage=True,
+            )
+        return p.read_bytes()
+    except (OSError, ValueError) as exc:  # "File name too long", "embedded null byte", permissions
+        reason = getattr(exc, "strerror", None) or str(exc)
+        shown = ascii(path[:80]) + ("..." if len(path) > 80 else "")
+        raise InputError(
+            shown,
+            [
                 Problem(
                     path="$",
-                    message=f"this is a scoring-engine output (score tree named {doc.get('name')!r}), "
-                    f"not a {kind}",
+                    message=f"cannot open the {_LABEL[kind]} file: {reason}",
+                    code=ProblemCode.UNREADABLE_FILE,
                 )
-            )
-        inner = doc.get("data", {}).get("submission") if isinstance(doc.get("data"), dict) else None
-        year = (inner if isinstance(inner, dict) else doc).get("performanceYear")
-        if isinstance(year, str) and not year.strip().isdigit():
-            hints.append(
-                Problem(
-                    path="$.performanceYear",
-                    message=f"performanceYear is the placeholder {year!r}: a template, fill in the year",
-                )
-            )
-    return hints
-
-
-def _load(path: str, model: type[M], kind: str) -> M:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(path, [Problem(path="$", message=f"{kind} file not found")], usage=True)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, [Problem(path="$", message=f"cannot read the {kind} file: {exc}")]) from exc
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            path,
-            [Problem(path="$", message=f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")],
+            ],
+            usage=True,
         ) from exc
-    if not isinstance(doc, dict):
-        raise InputError(path, [Problem(path="$", message=f"a {kind} must be a JSON object")])
-    try:
-        return model.model_validate(doc)
-    except ValidationError as exc:
-        raise InputError(path, _hint(doc, kind) + problems_from_validation_error(exc)) from exc
 
 
-def _validation_problems(files: list[tuple[str, str]], ref: Any) -> list[InputError]:
-    """Reference-data checks of ``mips.validation`` (unknown measure ids, dates outside the year, ...)
-    when that module is installed; ``files`` is ``[(path, kind)]``. Warnings are printed, not fatal."""
-    try:
-        validate_path = importlib.import_module("mips.validation").validate_path
-    except (ImportError, AttributeError):
-        return []
-    failed: list[InputError] = []
-    for path, kind in files:
-        report = validate_path(Path(path), ref, kind=kind)
-        for warning in getattr(report, "warnings", []):
-            print(f"{path}: {warning.path}: warning: {warning.message}", file=sys.stderr)
-        errors = list(getattr(report, "errors", []))
-        if errors:
-            failed.append(InputError(path, errors))
-    return failed
+def _year_of(data: bytes, file: str) -> int:
+    """The submission's performance year (for the reference data), 2024 when it does not tell."""
+    from ..rules import RULES
+    from ..screening import screen, unwrap
+
+    doc = screen(data, filename=file, expected_kind="submission").doc
+    year = unwrap(doc)[0].get("performanceYear") if doc is not None else None
+    return year if isinstance(year, int) and not isinstance(year, bool) and year in RULES else 2024
+
+
+def key_mismatch(named: list[tuple[str, str, Any]]) -> str | None:
+    """Name both files and every differing entity-key field when the inputs are not for one entity."""
+    fields = (
+        ("performanceYear", "performance_year"),
+        ("entityType", "entity_type"),
+        ("taxpayerIdentificationNumber", "taxpayer_identification_number"),
+        ("nationalProviderIdentifier", "national_provider_identifier"),
+        ("entityId", "entity_id"),
+    )
+    (first_file, first_kind, first), rest = named[0], named[1:]
+    for file, kind, model in rest:
+        diffs = []
+        for wire, attr in fields:
+            a, b = getattr(first.key, attr), getattr(model.key, attr)
+            if a != b:
+                if attr == "taxpayer_identification_number":  # never a full TIN on screen
+                    a, b = f"...{str(a)[-4:]}", f"...{str(b)[-4:]}"
+                diffs.append(f"{wire} {b!r} vs {a!r}")
+        if diffs:
+            return (
+                f"the {_LABEL[kind]} {file} and the {_LABEL[first_kind]} {first_file} are for different "
+                f"entities: {'; '.join(diffs)} (inputs are joined on performanceYear, entityType, "
+                "taxpayerIdentificationNumber and nationalProviderIdentifier or entityId)"
+            )
+    return None
 
 
 def _print_problems(err: InputError) -> None:
@@ -135,60 +140,58 @@ def _print_problems(err: InputError) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if str(args.submission).lower().endswith(".xml"):  # QRDA III XML in (issue 13): convert, then score
-        from ._qrda3_input import run_converted
-
-        return run_converted(args, _run)
-    return _run(args)
-
-
-def _run(args: argparse.Namespace) -> int:
+    """Score one entity; QRDA III XML is converted by the one screening (mips.screening), like ingest."""
     from ..engine import InputMismatch, score
+    from ..models.result import WarningOut
     from ..reference import ReferenceDataError, load_reference
     from ..report import render_text
-    from ..rules import UnsupportedPerformanceYear, rules_for
+    from ..rules import rules_for
+    from ..validation import result_warnings, validate_document
 
+    given = [(args.submission, "submission"), (args.profile, "profile"), (args.cms_data, "cmsData")]
+    given = [(f, k) for f, k in given if f]
     try:
-        submission = _load(args.submission, Submission, "submission")
-        profile = _load(args.profile, Profile, "profile") if args.profile else None
-        cms_data = _load(args.cms_data, CmsData, "CMS data") if args.cms_data else None
+        data = {k: _read(f, k) for f, k in given}
     except InputError as err:
         _print_problems(err)
-        return EXIT_USAGE if err.usage else EXIT_INVALID
-
-    year = submission.performance_year
-    try:
-        rules = rules_for(year)
-    except UnsupportedPerformanceYear as exc:
-        print(
-            f"{args.submission}: $.performanceYear: {exc} (measure ids, benchmarks and rules differ by year; "
-            "this file cannot be scored as 2024)",
-            file=sys.stderr,
-        )
-        return EXIT_INVALID
+        return EXIT_USAGE
+    year = _year_of(data["submission"], args.submission)
     try:
         ref = load_reference(year)
     except ReferenceDataError as exc:
         print(f"reference data for {year} unavailable: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    given = [(args.submission, "submission"), (args.profile, "profile"), (args.cms_data, "cmsData")]
-    invalid = _validation_problems([(f, k) for f, k in given if f], ref)
+    # the one screening + validation of mips validate and the ingest function, with the expected kind
+    reports = {k: validate_document(data[k], ref, kind=k, file=f) for f, k in given}
+    for (f, _kind), report in zip(given, reports.values(), strict=True):
+        for warning in report.warnings:
+            print(f"{f}: {warning.path}: warning: {warning.message}", file=sys.stderr)
+    invalid = [InputError(f, reports[k].errors) for f, k in given if reports[k].errors]
     if invalid:
         for bad in invalid:
             _print_problems(bad)
         return EXIT_INVALID
+    models: dict[str, Any] = {k: r.model for k, r in reports.items()}
+    mismatch = key_mismatch([(f, k, models[k]) for f, k in given])
+    if mismatch is not None:
+        print(f"inputs do not match: {mismatch}", file=sys.stderr)
+        return EXIT_INVALID
     try:
-        result = score(submission, profile, cms_data, ref, rules)
+        result = score(
+            models.get("submission"), models.get("profile"), models.get("cmsData"), ref, rules_for(year)
+        )
     except InputMismatch as exc:
         print(f"inputs do not match: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except Exception as exc:  # never a traceback for the user: say what failed and where
         print(f"{args.submission}: could not be scored: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    ordered = [reports[k] for k in sorted(reports)]
+    result.warnings = [WarningOut.model_validate(w) for w in result_warnings(ordered)]
     if args.entities or args.clinicians:
         from .score_clinicians import report_clinicians
 
-        return report_clinicians(args, result, profile, ref, rules)
+        return report_clinicians(args, result, models.get("profile"), ref, rules_for(year))
     if args.json:
         print(json.dumps(result.to_doc(), indent=2))
     else:

@@ -15,7 +15,17 @@ from typing import Any
 
 from ..clinician import clinician_results
 from ..models import CmsData, Profile, ScoreResult, Submission
-from .score import EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, _load, _print_problems
+from .score import EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, _print_problems, _read
+
+
+def _load(path: str, kind: str, ref: Any) -> Any:
+    """One file through the same screening and validation as the main inputs (errors -> InputError)."""
+    from ..validation import validate_document
+
+    report = validate_document(_read(path, kind), ref, kind=kind, file=path)  # type: ignore[arg-type]
+    if report.errors or report.model is None:
+        raise InputError(path, report.errors)
+    return report.model
 
 
 def _entity(spec: str, ref: Any, rules: Any) -> tuple[ScoreResult, Profile | None]:
@@ -23,9 +33,9 @@ def _entity(spec: str, ref: Any, rules: Any) -> tuple[ScoreResult, Profile | Non
 
     parts = [*spec.split(","), "", ""][:3]
     sub_path, prof_path, cms_path = (x.strip() for x in parts)
-    submission = _load(sub_path, Submission, "submission") if sub_path else None
-    profile = _load(prof_path, Profile, "profile") if prof_path else None
-    cms_data = _load(cms_path, CmsData, "CMS data") if cms_path else None
+    submission: Submission | None = _load(sub_path, "submission", ref) if sub_path else None
+    profile: Profile | None = _load(prof_path, "profile", ref) if prof_path else None
+    cms_data: CmsData | None = _load(cms_path, "cmsData", ref) if cms_path else None
     return score(submission, profile, cms_data, ref, rules), profile
 
 

@@ -50,12 +50,15 @@ def expand(paths: list[str]) -> tuple[list[Path], list[str]]:
     missing: list[str] = []
     for arg in paths:
         path = Path(arg)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
-        elif path.is_file():
-            files.append(path)
-        else:
-            missing.append(arg)
+        try:
+            if path.is_dir():
+                files.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+            elif path.is_file():
+                files.append(path)
+            else:
+                missing.append(arg)
+        except (OSError, ValueError):  # "File name too long", "embedded null byte": not a usable file
+            missing.append(ascii(arg[:120]) + ("..." if len(arg) > 120 else ""))
     return files, missing
 
 
@@ -94,7 +97,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"mips validate: {exc}", file=sys.stderr)
         return EXIT_USAGE
     reports = [
-        validate_xml_path(f, load_reference, ref)  # QRDA III XML: converted, then validated (issue 13)
+        validate_xml_path(
+            f, load_reference, ref, kind=args.kind
+        )  # QRDA III XML: converted, then validated (issue 13)
         if f.suffix.lower() == ".xml"
         else validate_path(f, ref, kind=args.kind)
         for f in files

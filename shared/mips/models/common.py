@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
+
+from ..problems import ProblemCode
 
 EntityType = Literal["individual", "group", "virtualGroup", "subgroup", "apmEntity"]
 Category = Literal["quality", "ia", "pi", "cost"]
@@ -60,6 +63,9 @@ class Problem(BaseModel):
     message: str
     severity: Literal["error", "warning"] = "error"
     file: str | None = None
+    #: stable code: a :class:`mips.problems.ProblemCode`, or a QRDA III converter code (``QRDA3_...``,
+    #: :class:`mips.qrda3.codes.ProblemCode`, carried as its string); every check of this package sets it
+    code: ProblemCode | str | None = None
 
 
 def json_path(loc: Sequence[int | str]) -> str:
@@ -82,12 +88,31 @@ def problems_from_validation_error(exc: ValidationError, prefix: Sequence[int | 
     for err in exc.errors(include_url=False):
         path = json_path([*prefix, *err["loc"]])
         got = err.get("input")
-        shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
-        msg = f"{err['msg']} (got {shown})" if err["type"] != "missing" else "required field is missing"
+        shown = repr(got)[:80] if not isinstance(got, dict | list) else type(got).__name__
+        code = ProblemCode.INVALID_VALUE
+        if err["type"] == "missing":
+            msg, code = "required field is missing", ProblemCode.MISSING_FIELD
+        elif err["type"].startswith("date_"):
+            msg, code = _date_message(got), ProblemCode.INVALID_DATE
+        else:
+            msg = f"{err['msg']} (got {shown})"
         if (path, msg) not in seen:
             seen.add((path, msg))
-            problems.append(Problem(path=path, message=msg))
+            problems.append(Problem(path=path, message=msg, code=code))
     return problems
+
+
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+
+
+def _date_message(got: Any) -> str:
+    """A date that is not ISO 8601: say the expected form, and the fix for a US-style date."""
+    shown = repr(got)[:40]
+    if isinstance(got, str) and (m := _US_DATE.fullmatch(got.strip())):
+        month, day, year = m.groups()
+        iso = f"{year}-{int(month):02d}-{int(day):02d}"
+        return f"expected YYYY-MM-DD (got {shown}, a US-style date: write {iso})"
+    return f"expected a date YYYY-MM-DD (got {shown})"
 
 
 class KeyedInput(ApiModel):

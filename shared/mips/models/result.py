@@ -48,6 +48,15 @@ class VersionsOut(_Out):
     reference_data: str
 
 
+class WarningOut(_Out):
+    """A validation warning of an input that was scored (in the spirit of the QPP API's warnings)."""
+
+    path: str
+    message: str
+    code: str | None = None
+    input: str | None = None  # submission | profile | cmsData
+
+
 class ScoreResult(_Out):
     performance_year: int
     payment_year: int
@@ -67,19 +76,24 @@ class ScoreResult(_Out):
     #: "facilityBased" when quality and cost come from facility-based measurement (42 CFR 414.1380(e));
     #: absent otherwise (emitted only when set)
     scoring_standard: str | None = None
+    warnings: list[WarningOut] = Field(default_factory=list)
 
     def to_doc(self) -> dict[str, Any]:
         """The exact JSON document of contract 2: camelCase, numbers rounded to 4 dp.
 
-        ``mvpId`` is emitted only for MVP results; alternatives carry no ``alternatives`` of their own.
+        ``mvpId`` is emitted only for MVP results; alternatives carry no ``alternatives`` of their own;
+        ``warnings`` (optional) only when an input had validation warnings.
         """
         doc = self.model_dump(by_alias=True, mode="json")
+        if not doc.get("warnings"):
+            doc.pop("warnings", None)
         if doc.get("mvpId") is None:
             doc.pop("mvpId", None)
         if doc.get("scoringStandard") is None:
             doc.pop("scoringStandard", None)
         for alt in doc.get("alternatives", []):
             alt.pop("alternatives", None)
+            alt.pop("warnings", None)
             if alt.get("mvpId") is None:
                 alt.pop("mvpId", None)
             if alt.get("scoringStandard") is None:

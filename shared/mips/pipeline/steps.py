@@ -32,18 +32,19 @@ from botocore.exceptions import ClientError
 
 from .. import engine
 from ..models import CmsData, EntityKey, Problem, Profile, Submission
-from ..qrda3.adapt import convert_to_json, is_qrda3_candidate
+from ..models.result import WarningOut
+from ..problems import ProblemCode
 from ..reference import ReferenceData, load_reference
 from ..rules import UnsupportedPerformanceYear, YearRules, rules_for
 from ..scoring import CategoryResult, ScoringContext
-from ..validation import validate_document
+from ..screening import max_input_bytes, screen, too_large
+from ..validation import result_warnings, validate_document
 from . import aws
 from .clinicians import publish_clinician_results
 from .events import InputRef, S3ObjectRef, StepMessage, parse_step_message
 from .idempotency import run_once
-from .intake import max_input_bytes, screen, too_large
 from .reports import publish_report
-from .store import Bucket, EntityStore, StaleVersion, input_copy_key, publish_result_file
+from .store import Bucket, EntityStore, StaleVersion, input_copy_key, pending_key, publish_result_file
 
 #: environment variable holding the queue URL of each downstream step (set in template.yaml)
 QUEUE_ENV = {
@@ -110,12 +111,8 @@ class Pipeline:
 
 
 # -- ingest ------------------------------------------------------------------------------------------
-def _performance_year(data: bytes) -> int:
-    """Peek at ``performanceYear`` to pick the reference data for validation (default 2024)."""
-    try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return DEFAULT_YEAR
+def _performance_year(doc: Any) -> int:
+    """Peek at ``performanceYear`` of the screened document to pick the reference data (default 2024)."""
     if isinstance(doc, dict):
         inner = (doc.get("data") or {}).get("submission") if isinstance(doc.get("data"), dict) else None
         year = (inner if isinstance(inner, dict) else doc).get("performanceYear")
@@ -137,7 +134,12 @@ def _unsupported_year(p: Pipeline, year: int, file: str) -> Problem | None:
     try:
         p.rules(year)
     except UnsupportedPerformanceYear as exc:
-        return Problem(path="$.performanceYear", message=f"{exc}: this file cannot be scored", file=file)
+        return Problem(
+            path="$.performanceYear",
+            message=f"{exc}: this file cannot be scored",
+            file=file,
+            code=ProblemCode.UNSUPPORTED_YEAR,
+        )
     return None
 
 
@@ -159,24 +161,19 @@ def ingest_object(p: Pipeline, obj: S3ObjectRef) -> Outcome:
         target = p.bucket.reject(obj.key, None, too_large(s3obj.size, limit), kind, s3obj.version_id)
         return Outcome("rejected", {"rejected": target, "errors": 1, "bytes": s3obj.size})
     data = s3obj.data
+    # the one screening (mips.screening): not JSON, hostile, wrong kind for the prefix, a result
+    # document...: a clear rejection, never a retry loop
+    screened = screen(data, filename=obj.key, expected_kind=kind)  # type: ignore[arg-type]
+    if screened.doc is None:
+        target = p.bucket.reject(obj.key, data, screened.problems, kind)
+        return Outcome("rejected", {"rejected": target, "errors": len(screened.errors)})
     copy_name = obj.key  # the stored input copy is named after what it holds (converted XML: .qpp.json)
-    if kind == "submission" and is_qrda3_candidate(data):  # QRDA III XML (issue 13): convert, go on as JSON
-        converted, xml_problems = convert_to_json(data, obj.key)
-        if converted is None:
-            target = p.bucket.reject(obj.key, data, xml_problems, kind)
-            errors = sum(x.severity == "error" for x in xml_problems)
-            return Outcome("rejected", {"rejected": target, "errors": errors, "format": "qrda3"})
-        data, copy_name = converted, f"{obj.key}.qpp.json"
-    # not JSON at all (empty, binary, XML/QRDA, absurd nesting): a clear rejection, never a retry loop
-    problems = screen(data, kind)
-    if problems:
-        target = p.bucket.reject(obj.key, data, problems, kind)
-        return Outcome("rejected", {"rejected": target, "errors": len(problems)})
-    year = _performance_year(data)
-    if (unsupported := _unsupported_year(p, year, obj.key)) is not None:
-        target = p.bucket.reject(obj.key, data, [unsupported], kind)
-        return Outcome("rejected", {"rejected": target, "errors": 1})
+    if screened.converted_from is not None:  # QRDA III XML (mips.qrda3): go on with its QPP JSON
+        data, copy_name = json.dumps(screened.doc).encode(), f"{obj.key}.qpp.json"
+    year = _performance_year(screened.doc)  # a year without rules: the screening's UNSUPPORTED_YEAR
     report = validate_document(data, _reference_for(p, year), kind=kind, file=obj.key)
+    if screened.converted_from is not None:
+        report.problems[:0] = screened.warnings  # the conversion's warnings (XPath), then the JSON's
     if not report.valid or report.model is None:
         target = p.bucket.reject(obj.key, data, report.problems, kind)
         return Outcome("rejected", {"rejected": target, "errors": len(report.errors)})
@@ -199,10 +196,31 @@ def ingest_object(p: Pipeline, obj: S3ObjectRef) -> Outcome:
         detail: dict[str, Any] = {"entity": key.masked(), "kind": kind, "version": reg.version}
         if reg.status == "stale":
             return Outcome("stale", detail)
+        if "submission" not in reg.inputs:
+            # an orphan: a profile / CMS data that matches no submission is listed, never scored alone
+            p.bucket.put_json(pending_key(key), _pending_doc(key, reg.version, reg.inputs))
+            return Outcome("pending", detail)
         p.send(StepMessage(step="eligibility", entity=key, version=reg.version, inputs=reg.inputs))
         return Outcome("registered" if reg.status == "new" else "unchanged", detail)
 
     return p.once("ingest", identity, register)
+
+
+def _pending_doc(key: EntityKey, version: int, inputs: dict[str, InputRef]) -> dict[str, Any]:
+    leaf_name = "nationalProviderIdentifier" if key.national_provider_identifier else "entityId"
+    return {
+        "entity": {
+            "performanceYear": key.performance_year,
+            "entityType": key.entity_type,
+            "taxpayerIdentificationNumber": key.taxpayer_identification_number,
+            leaf_name: key.national_provider_identifier or key.entity_id,
+        },
+        "version": version,
+        "inputs": {k: ref.source for k, ref in sorted(inputs.items())},
+        "reason": "no submission for this entity: its profile / CMS data are kept and scored when a "
+        "submission with the same entity key arrives",
+        "code": ProblemCode.ORPHAN_INPUT.value,
+    }
 
 
 # -- shared loading ----------------------------------------------------------------------------------
@@ -211,18 +229,20 @@ class Inputs:
     submission: Submission | None = None
     profile: Profile | None = None
     cms_data: CmsData | None = None
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # validation warnings, for the result
 
 
 def load_inputs(p: Pipeline, msg: StepMessage, ref: ReferenceData) -> Inputs:
     """Read and parse the version's stored inputs (the same validation ``mips score`` applies)."""
     found = Inputs()
-    for kind, input_ref in msg.inputs.items():
+    for kind, input_ref in sorted(msg.inputs.items()):  # sorted: a stable order of warnings
         data = p.bucket.read(input_ref.key).data
         if hashlib.sha256(data).hexdigest() != input_ref.sha256:
             raise RuntimeError(f"stored input {input_ref.key} does not match its sha256")
         report = validate_document(data, ref, kind=kind, file=input_ref.source)
         if report.model is None:
             raise RuntimeError(f"stored input {input_ref.source} no longer parses: {report.problems[:3]}")
+        found.warnings.extend(result_warnings([report]))
         if kind == "submission":
             found.submission = report.model  # type: ignore[assignment]
         elif kind == "profile":
@@ -413,7 +433,9 @@ def aggregate(p: Pipeline, msg: StepMessage) -> Outcome:
                     status,
                 )
             )
-        doc = engine.choose(scored).to_doc()
+        chosen = engine.choose(scored)
+        chosen.warnings = [WarningOut.model_validate(w) for w in inputs.warnings]
+        doc = chosen.to_doc()
         written = p.store.put_result(key, msg.version, doc)
         published = publish_result_file(p.store, p.bucket, key)
         publish_report(p.store, p.bucket, key, rules, ref)  # reports/...html beside results/...json

@@ -31,6 +31,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..models.common import EntityKey, Problem
+from ..validation_identity import key_segment
 from . import aws
 from .events import InputRef
 
@@ -48,6 +50,8 @@ _GZIP_OVER = 64_000
 #: compressed bodies longer than this go to S3 (DynamoDB items are limited to 400 KB, names included)
 _INLINE_MAX = 350_000
 STATE_PREFIX = "state/"
+#: profiles and CMS data that match no submission yet (orphans): listed, never scored on their own
+PENDING_PREFIX = "pending/"
 _RESULT_FILE_VERSION_META = "input-version"
 
 
@@ -113,10 +117,7 @@ class EntityStore:
             )
         sha = hashlib.sha256(data).hexdigest()
         where = "results" if durable else "versions"
-        s3_key = (
-            f"{STATE_PREFIX}{where}/{key.performance_year}/{key.entity_type}/"
-            f"{key.taxpayer_identification_number}/{key.leaf()}/{sha}.json.gz"
-        )
+        s3_key = f"{STATE_PREFIX}{where}/{entity_path(key)}/{sha}.json.gz"
         aws.s3().put_object(
             Bucket=self.bucket, Key=s3_key, Body=packed, ContentType="application/gzip"
         )  # written before the item that points at it, so a pointer never dangles
@@ -293,21 +294,39 @@ class EntityStore:
 
 
 # -- S3 ---------------------------------------------------------------------------------------------
+def entity_path(key: EntityKey) -> str:
+    """``<year>/<entityType>/<TIN>/<leaf>``, every part checked: S3 keys are built from validated parts
+    only (an entityId such as ``../../group/000000005/group`` can never address another entity)."""
+    parts = (key.performance_year, key.entity_type, key.taxpayer_identification_number, key.leaf())
+    return "/".join(key_segment(p) for p in parts)
+
+
 def result_key(key: EntityKey) -> str:
     """``results/<year>/<entityType>/<TIN>/<NPI or entityId or "group">.json`` (contract 4)."""
-    return (
-        f"results/{key.performance_year}/{key.entity_type}/{key.taxpayer_identification_number}/"
-        f"{key.leaf()}.json"
+    return f"results/{entity_path(key)}.json"
+
+
+def pending_key(key: EntityKey) -> str:
+    """``pending/<year>/<entityType>/<TIN>/<leaf>.json``: a profile or CMS data that had no submission.
+
+    Written, never deleted (least privilege: no s3:DeleteObject): an entity is an orphan while it has a
+    ``pending/`` file and no ``results/`` file at the same path (:func:`orphan_keys`)."""
+    return f"{PENDING_PREFIX}{entity_path(key)}.json"
+
+
+def orphan_keys(keys: list[str]) -> list[str]:
+    """The ``pending/`` keys among ``keys`` (a bucket listing) whose entity has no ``results/`` file."""
+    results = {k.removeprefix("results/") for k in keys if k.startswith("results/")}
+    return sorted(
+        k for k in keys if k.startswith(PENDING_PREFIX) and k.removeprefix(PENDING_PREFIX) not in results
     )
 
 
 def input_copy_key(key: EntityKey, kind: str, sha256: str, source_key: str) -> str:
     """Immutable, content-addressed copy of an accepted input (what downstream functions read)."""
     ext = source_key.rsplit(".", 1)[-1].lower() if "." in source_key.rsplit("/", 1)[-1] else "json"
-    return (
-        f"inputs/{key.performance_year}/{key.entity_type}/{key.taxpayer_identification_number}/"
-        f"{key.leaf()}/{kind}/{sha256}.{ext}"
-    )
+    ext = ext if re.fullmatch(r"[a-z0-9]{1,8}", ext) else "json"
+    return f"inputs/{entity_path(key)}/{key_segment(kind)}/{key_segment(sha256)}.{ext}"
 
 
 @dataclass
@@ -384,7 +403,9 @@ class Bucket:
                 "kind": kind,
                 "valid": False,
                 "rejectedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "problems": [p.model_dump(exclude={"file"}) for p in problems],
+                "problems": [
+                    p.model_dump(exclude={"file"}, exclude_none=True, mode="json") for p in problems
+                ],
             },
         )
         return target

@@ -33,7 +33,8 @@ def to_problems(conversion: Conversion, file: str | None = None) -> list[Problem
     """The conversion's problems as the project's :class:`mips.models.Problem` (path = XPath)."""
     name = file if file is not None else conversion.filename
     return [
-        Problem(path=p.xpath, message=p.text(), severity=p.severity, file=name) for p in conversion.problems
+        Problem(path=p.xpath, message=p.text(), severity=p.severity, file=name, code=p.code.code)
+        for p in conversion.problems
     ]
 
 

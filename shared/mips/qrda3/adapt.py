@@ -14,7 +14,7 @@ from typing import IO
 from ..models.common import Problem
 from ..reference import ReferenceData
 from ..validation import ValidationReport, validate_document
-from . import convert, convert_path, to_problems
+from . import convert, to_problems
 
 #: the QRDA III report templates (base .27.1.1, CMS .27.1.2) share this prefix
 QRDA3_TEMPLATE_PREFIX = b"2.16.840.1.113883.10.20.27.1."
@@ -37,20 +37,20 @@ def convert_to_json(data: bytes | IO[bytes], file: str | None = None) -> tuple[b
 
 
 def validate_xml_path(
-    path: Path, ref_for: Callable[[int], ReferenceData], default: ReferenceData
+    path: Path, ref_for: Callable[[int], ReferenceData], default: ReferenceData, kind: str | None = None
 ) -> ValidationReport:
-    """``mips validate`` for a ``.xml`` file: convert, then validate the QPP JSON against the reference
-    data of the year the file's Implementation Guide edition names (``default`` when not convertible)."""
-    conversion = convert_path(str(path))
-    problems = to_problems(conversion, str(path))
-    if conversion.submission is None:
-        return ValidationReport(kind="submission", file=str(path), problems=problems)
+    """``mips validate`` for a ``.xml`` file: the one screening (which converts QRDA III, so XML gets the
+    same verdict and codes as in ``mips score`` and ingest), then validation against the reference data of
+    the year the converted file names (``default`` when it names none or one without data)."""
+    from ..screening import screen
+
+    data = path.read_bytes()
+    screened = screen(data, filename=str(path), expected_kind=kind)  # type: ignore[arg-type]
     ref = default
-    if conversion.rules_year is not None and conversion.rules_year != default.year:
+    year = screened.doc.get("performanceYear") if screened.doc is not None else None
+    if isinstance(year, int) and not isinstance(year, bool) and year != default.year:
         try:
-            ref = ref_for(conversion.rules_year)
-        except Exception:  # the JSON validation then names the year problem itself
+            ref = ref_for(year)
+        except Exception:  # the validation then names the year problem itself
             ref = default
-    report = validate_document(conversion.submission, ref, kind="submission", file=str(path))
-    report.problems[:0] = problems  # conversion warnings first
-    return report
+    return validate_document(data, ref, kind=kind, file=str(path))  # type: ignore[arg-type]
