@@ -497,8 +497,23 @@ def benchmark_sentence(bm: Benchmark) -> str:
     )
 
 
+def cap_removed(measure: Measure | None, submission_method: str, rules: QualityRules) -> bool:
+    """42 CFR 414.1380(b)(1)(ii)(E) from PY2025: measures impacted by limited measure choice are scored on a
+    defined topped-out benchmark without the 7-point cap (measures-data ``sevenPointCapRemoved``)."""
+    return (
+        rules.topped_out_cap_removed_from_measures_data
+        and measure is not None
+        and submission_method in measure.seven_point_cap_removed
+    )
+
+
 def score_benchmarked(
-    rate: float, bm: Benchmark, rules: QualityRules, floor: float | None, label: str
+    rate: float,
+    bm: Benchmark,
+    rules: QualityRules,
+    floor: float | None,
+    label: str,
+    no_cap: bool = False,
 ) -> tuple[float, list[str], dict[str, Any]]:
     """Points on a usable benchmark row: decile mapping, then the 7-point cap, then a new-measure floor."""
     place = place_rate(rate, bm, rules.outside_p1_p99_points)
@@ -512,7 +527,12 @@ def score_benchmarked(
     }
     if place.decile not in (0, 10) and place.lower is not None and place.upper is not None:
         meta["partialDecileScore"] = pts - place.decile
-    if bm.is_topped_out_by_program:
+    if bm.is_topped_out and no_cap:
+        lines.append(
+            "Topped out, but the 7-point cap is removed for this measure and collection type "
+            "(defined topped-out benchmark, sevenPointCapRemoved)"
+        )
+    elif bm.is_topped_out_by_program:
         if pts > rules.topped_out_cap:
             lines.append(
                 f"Topped out by program (isToppedOutByProgram): capped at {_fmt(rules.topped_out_cap)}"
@@ -656,7 +676,8 @@ def score_measurement(
         lines.append(f"{why[0].upper() + why[1:]}: {outcome}")
         return done(fail, status, True)
     assert bm is not None and inputs.rate is not None
-    pts, more, meta = score_benchmarked(inputs.rate, bm, rules, floor, label)
+    no_cap = cap_removed(measure, submission_method, rules)
+    pts, more, meta = score_benchmarked(inputs.rate, bm, rules, floor, label, no_cap)
     lines.extend(more)
     node.metadata.update(meta)
     return done(pts, SCORED, True)

@@ -29,23 +29,3 @@ class BonusRules(RuleSet):
     #: population statistics; None = not published to us, so CPB is only taken as a given number
     cpb_population_individual: CpbPopulation | None
     cpb_population_group: CpbPopulation | None
-
-
-BONUS_2024 = BonusRules(
-    final_score_cap=100.0,
-    cpb_cap=10.0,
-    cpb_multiplier=2.5,
-    cpb_requires_data_submission=True,
-    cpb_population_individual=None,
-    cpb_population_group=None,
-    sources={
-        "final_score_cap": "spec §0.4, §9.1 [S:SEED-SP; S:SEED-IA] (final score 0 to 100)",
-        "cpb_cap": "spec §8.1, §17 [S:ACME-CPB; S:AAO-2023 (3rd party)] (up to 10 points)",
-        "cpb_multiplier": "spec §8.1, §15 item 34 UNCONFIRMED ((z_hcc + z_dual) x 2.5)",
-        "cpb_requires_data_submission": "spec §8.1 [S:ACME-CPB (3rd party)]",
-        "cpb_population_individual": "spec §8.1, §17 UNCONFIRMED (medians/SDs over all MIPS eligible "
-        "clinicians; not published to us: None)",
-        "cpb_population_group": "spec §8.1, §17 UNCONFIRMED (medians/SDs over groups/VGs/APM Entities; "
-        "not published to us: None)",
-    },
-)

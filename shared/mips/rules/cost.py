@@ -36,6 +36,10 @@ class CostRules(RuleSet):
     category_score_multiplier: float
     improvement_max_percentage_points: float
     max_score_percent: float
+    #: measures CMS suppressed for the year: not scored, and not reported as lacking a benchmark
+    suppressed_measure_ids: frozenset[str] = frozenset()
+    #: False when the year's cost benchmark rows must not be used (CMS mock data): cost is not scored
+    benchmarks_usable: bool = True
 
     def case_minimum(self, measure_id: str) -> int | None:
         """The case minimum for ``measure_id`` (spec 7.1), or None for a measure this year does not know."""
@@ -50,87 +54,3 @@ class CostRules(RuleSet):
             CHRONIC_CONDITION: self.chronic_condition_case_minimum,
             NEW_2024: self.new_2024_case_minimum,
         }[group]
-
-
-_GROUPS_2024: dict[str, str] = {
-    "TPCC_1": POPULATION_TPCC,
-    "MSPB_1": POPULATION_MSPB,
-    **dict.fromkeys(
-        (
-            "COST_IOL_1",
-            "COST_KA_1",
-            "COST_EOPCI_1",
-            "COST_CCLI_1",
-            "COST_SSC_1",
-            "COST_PHA_1",
-            "COST_FIHR_1",
-            "COST_HAC_1",
-            "COST_LSFDD_1",
-            "COST_LPMSM_1",
-            "COST_RUSST_1",
-            "COST_CRR_1",
-            "COST_MR_1",
-            "COST_NECABG_1",
-        ),
-        PROCEDURAL,
-    ),
-    **dict.fromkeys(
-        ("COST_IHCI_1", "COST_STEMI_1", "COST_AKID_1", "COST_COPDE_1", "COST_LGH_1", "COST_S_1"),
-        ACUTE_INPATIENT,
-    ),
-    **dict.fromkeys(("COST_D_1", "COST_ACOPD_1"), CHRONIC_CONDITION),
-    **dict.fromkeys(("COST_DEP_1", "COST_HF_1", "COST_LBP_1", "COST_PRC_1", "COST_EDV_1"), NEW_2024),
-}
-
-COST_2024 = CostRules(
-    benchmark_submission_method="administrativeClaims",
-    tpcc_case_minimum=20,
-    mspb_case_minimum=35,
-    procedural_case_minimum=10,
-    acute_inpatient_case_minimum=20,
-    chronic_condition_case_minimum=20,
-    new_2024_case_minimum=20,
-    measure_case_minimum_groups=_GROUPS_2024,
-    group_only_measure_ids=frozenset({"COST_LGH_1"}),
-    group_entity_types=frozenset({"group", "virtualGroup"}),
-    points_above_p99=1.0,
-    measure_points_decimals=4,
-    category_score_multiplier=10.0,
-    improvement_max_percentage_points=0.0,
-    max_score_percent=100.0,
-    sources={
-        "benchmark_submission_method": (
-            "spec 4.4.1, 7.2: cost rows are administrativeClaims [DATA:benchmarks-schema.yaml]"
-        ),
-        "tpcc_case_minimum": "spec 7.1 TPCC_1 20 attributed beneficiaries UNCONFIRMED (spec 15 #31)",
-        "mspb_case_minimum": "spec 7.1 MSPB_1 35 episodes UNCONFIRMED (spec 15 #31; spec 17: older year)",
-        "procedural_case_minimum": "spec 7.1 procedural episodes 10 UNCONFIRMED (spec 15 #31)",
-        "acute_inpatient_case_minimum": "spec 7.1 acute inpatient episodes 20 UNCONFIRMED (spec 15 #31)",
-        "chronic_condition_case_minimum": "spec 7.1 chronic condition episodes 20 UNCONFIRMED (spec 15 #31)",
-        "new_2024_case_minimum": (
-            'spec 7.1 [S:ECQI "Five new episode-based cost measures, each with a 20-episode case minimum"]'
-        ),
-        "measure_case_minimum_groups": (
-            "spec 7.1 table (types) [DATA:measures-data.json]; COST_NECABG_1 (Non-Emergent CABG) is in "
-            "measures-data.json and has a 2024 benchmark row but is missing from the spec table: classified "
-            "procedural (10) UNCONFIRMED"
-        ),
-        "group_only_measure_ids": 'spec 7.1 "COST_LGH_1 ... (groups only)" [DATA:measures-data.json title]',
-        "group_entity_types": (
-            "spec 7.1 (groups only) read as groups and virtual groups; APM Entities are not "
-            "evaluated for cost (spec 7.3) and subgroups report MVPs, none of which lists "
-            "COST_LGH_1 [DATA:mvp.json] UNCONFIRMED"
-        ),
-        "points_above_p99": "spec 7.2, 4.4.3: above p99 earns 1.0, UNCONFIRMED floor (spec 15 #16, #32)",
-        "measure_points_decimals": (
-            "spec 0.3 [S:SUBDOCS] points carried to 4 dp; spec Appendix A measure_points round(pts, 4); "
-            "spec 14 E1 averages 7.8768 and 6.7135"
-        ),
-        "category_score_multiplier": "spec 7.3 mean of scored measures' points x 10 [S:SEED-FM; S:SEED-PATH]",
-        "improvement_max_percentage_points": (
-            "spec 7.3 cost improvement score: formula and 2024 maximum (1 vs 0 percentage points) "
-            "UNCONFIRMED (spec 15 #33); 0 until confirmed, and the input carries no prior-year cost data"
-        ),
-        "max_score_percent": "spec 7.3 cost_pct = min(100, ...) [Appendix A]",
-    },
-)

@@ -18,14 +18,6 @@ WeightRow = Mapping[str, float]
 WeightTable = Mapping[frozenset[str], WeightRow]
 
 
-def _row(quality: float, cost: float, ia: float, pi: float) -> dict[str, float]:
-    return {"quality": quality, "cost": cost, "ia": ia, "pi": pi}
-
-
-def _key(*categories: str) -> frozenset[str]:
-    return frozenset(categories)
-
-
 @dataclass(frozen=True, kw_only=True)
 class WeightRules(RuleSet):
     """Every value that changes by year for category weights; see ``sources`` for citations."""
@@ -43,69 +35,3 @@ class WeightRules(RuleSet):
     ia_automatic_reporting_options: frozenset[str]
     #: with fewer scored categories than this, the final score is the performance threshold
     min_scored_categories: int
-
-
-_STANDARD: dict[frozenset[str], dict[str, float]] = {
-    _key(): _row(30, 30, 15, 25),
-    _key("cost"): _row(55, 0, 15, 30),
-    _key("pi"): _row(55, 30, 15, 0),
-    _key("quality"): _row(0, 30, 15, 55),
-    _key("ia"): _row(45, 30, 0, 25),
-    _key("cost", "pi"): _row(85, 0, 15, 0),
-    _key("cost", "quality"): _row(0, 0, 15, 85),
-    _key("cost", "ia"): _row(70, 0, 0, 30),
-    _key("pi", "quality"): _row(0, 50, 50, 0),
-    _key("pi", "ia"): _row(70, 30, 0, 0),
-    _key("quality", "ia"): _row(0, 30, 0, 70),
-}
-
-_SMALL = {
-    **_STANDARD,
-    _key("pi"): _row(40, 30, 30, 0),
-    _key("cost", "pi"): _row(50, 0, 50, 0),
-}
-
-_APM = {
-    _key("cost"): _row(55, 0, 15, 30),
-    _key("cost", "pi"): _row(85, 0, 15, 0),
-    _key("cost", "quality"): _row(0, 0, 15, 85),
-    _key("cost", "ia"): _row(70, 0, 0, 30),
-}
-
-_APM_SMALL = {**_APM, _key("cost", "pi"): _row(50, 0, 50, 0)}
-
-_APP = {
-    _key("cost"): _row(50, 0, 20, 30),
-    _key("cost", "pi"): _row(75, 0, 25, 0),
-    _key("cost", "quality"): _row(0, 0, 25, 75),
-}
-
-WEIGHTS_2024 = WeightRules(
-    standard_table=_STANDARD,
-    small_practice_table=_SMALL,
-    apm_entity_table=_APM,
-    apm_entity_small_practice_table=_APM_SMALL,
-    app_table=_APP,
-    cost_not_evaluated_entity_types=frozenset({"apmEntity"}),
-    cost_not_evaluated_reporting_options=frozenset({"app"}),
-    ia_automatic_reporting_options=frozenset({"app"}),
-    min_scored_categories=2,
-    sources={
-        "standard_table": "spec §3.1, §17 [S:SEED-FM; S:SEED-SP; S:MDI-PI25] rows none/cost/PI/cost+PI/"
-        "cost+quality/cost+IA/PI+quality confirmed; rows quality, IA, PI+IA, quality+IA UNCONFIRMED",
-        "small_practice_table": "spec §3.2, §17 [S:SEED-SP; 414.1380(c)(2)(ii)(G) via 3rd party] "
-        "PI -> 40/30/30/0 and cost+PI -> 50/0/50/0; other rows as standard UNCONFIRMED",
-        "apm_entity_table": "spec §3.3 [S:SEED-IA] base 55/0/15/30; further rows derived UNCONFIRMED",
-        "apm_entity_small_practice_table": "spec §3.3 PI reweighted for a small APM Entity -> 50/0/50/0 "
-        "UNCONFIRMED",
-        "app_table": "spec §3.4, §17 [S:QPP-APPQ; S:QPP-APPPI; S:NEQPP] base 50/0/20/30; PI -> 75/0/25/0, "
-        "quality -> 0/0/25/75 UNCONFIRMED (third-party paraphrase of 414.1367(d)(2))",
-        "cost_not_evaluated_entity_types": "spec §3.0, §3.3 [S:QPP-COST; S:SEED-IA] "
-        "(cost 0% for APM Entities)",
-        "cost_not_evaluated_reporting_options": "spec §3.4, §11.2 [S:SEED-IA] "
-        "(cost isn't evaluated in the APP)",
-        "ia_automatic_reporting_options": "spec §11.2 [S:SEED-SP; S:SEED-IA] (APP IA automatic 100%)",
-        "min_scored_categories": "spec §3.0, §9.1, §17 [42 CFR 414.1380(c) via CMS listserv] (fewer than two "
-        "scored categories => final score = performance threshold)",
-    },
-)
