@@ -20,7 +20,7 @@ from ..reference.models import Benchmark
 from ..rules import YearRules
 from ..rules.cost import CostRules
 from ..scoring import CategoryResult, ScoringContext
-from .quality import decile_points
+from .quality_measure import place_cost_style
 
 __all__ = ["score_cost"]
 
@@ -60,15 +60,12 @@ def _inverse_band(value: float, bm: Benchmark) -> _Band:
 def _measure_points(value: float, bm: Benchmark, r: CostRules) -> tuple[float, _Band]:
     """Points (full precision) and band for a lower-is-better cost on ``bm`` (spec 4.4.3, 7.2).
 
-    The interpolation is the quality category's :func:`decile_points` (one implementation of spec 4.4.3);
+    The placement is :func:`place_cost_style`, i.e. the quality category's :func:`place_rate` (one
+    implementation of spec 4.4.3, shared with the administrative-claims quality measures);
     cost rows are always scored inverse (spec 7.2), and a cost above p99 earns ``points_above_p99``
     (1.0, UNCONFIRMED floor).
     """
-    band = _inverse_band(value, bm)
-    if band.kind == "aboveP99":
-        return r.points_above_p99, band
-    row = bm if bm.is_inverse else bm.model_copy(update={"is_inverse": True})
-    return decile_points(value, row), band
+    return place_cost_style(value, bm, r.points_above_p99).points, _inverse_band(value, bm)
 
 
 def score_cost(

@@ -9,7 +9,7 @@ administrative-claims measures, the small practice bonus and improvement, and bu
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,16 +17,20 @@ from ..explain import Node
 from ..models.cms_data import CmsData
 from ..models.submission import MeasurementSet
 from ..reference import ReferenceData
+from ..reference.models import Benchmark
 from ..rules import YearRules
+from ..rules.formulas import FormulaRegistry
 from ..rules.quality import QualityRules
 from ..scoring import CategoryResult, ScoringContext
 from .quality_measure import (
     CASE_MINIMUM,
     NO_BENCHMARK,
+    NO_RATE,
     NOT_ALLOWED,
     SCORED,
     SUPPRESSED,
     UNKNOWN,
+    DecilePlacement,
     MeasureScore,
     _fmt,
     benchmark_metadata,
@@ -35,6 +39,7 @@ from .quality_measure import (
     data_completeness,
     decile_points,
     performance_rate,
+    place_cost_style,
     place_rate,
     score_cahps,
     score_measurement,
@@ -149,6 +154,27 @@ def _apply_option_filter(
             continue
         kept.append(s)
     return kept
+
+
+#: (CMS-calculated rate, benchmark row, rules) -> placement of an administrative-claims quality measure
+AdminClaimsPlacement = Callable[[float, Benchmark, QualityRules], DecilePlacement]
+ADMIN_CLAIMS_PLACEMENT: FormulaRegistry[AdminClaimsPlacement] = FormulaRegistry(
+    "administrative-claims quality measure placement"
+)
+
+
+@ADMIN_CLAIMS_PLACEMENT.register(2024)
+def _admin_percentiles(value: float, bm: Benchmark, qr: QualityRules) -> DecilePlacement:
+    """Through PY2024: the row's percentile distribution, direction from ``isInverse`` (spec 4.4.6)."""
+    return place_rate(value, bm, qr.outside_p1_p99_points)
+
+
+@ADMIN_CLAIMS_PLACEMENT.register(2025)
+def _admin_cost_style(value: float, bm: Benchmark, qr: QualityRules) -> DecilePlacement:
+    """From PY2025: scored like cost, on the median/SD ladder (median = 7.5; rules-2025-2026 §4.7, QMD
+    benchmarks-schema 'For cost and admin claims quality measures')."""
+    place = place_cost_style(value, bm, qr.outside_p1_p99_points)
+    return replace(place, detail="Cost-style median/SD ladder (median = 7.5 points): " + place.detail)
 
 
 def _app_programs(qr: QualityRules) -> set[str]:
@@ -402,7 +428,7 @@ def _score_admin(
             skipped.append(node)
             continue
         assert bm is not None and rule is not None
-        place = place_rate(calc.value, bm, qr.outside_p1_p99_points)
+        place = ADMIN_CLAIMS_PLACEMENT.for_year(ctx.performance_year)(calc.value, bm, qr)
         pts = round(place.points, qr.measure_points_decimals)
         lines = [
             f"Risk-standardized rate {_fmt(calc.value)} ({calc.attributed_cases} cases, minimum "
@@ -595,6 +621,8 @@ def score_quality(
     denominator = tally.denominator(qr.measure_denominator_points)
     coa, coa_detail = _coa(tally, ctx, qr, denominator)
     n_submitted = sum(1 for s in kept if s.submitted)
+    # minimum submission criteria (from PY2025, see mips.reweighting): measures with num/den data
+    with_data = sum(1 for s in kept if s.submitted and s.status != NO_RATE)
     bonus = (
         qr.small_practice_bonus
         if (ctx.small_practice and n_submitted >= 1 and option in qr.small_practice_bonus_options)
@@ -666,7 +694,7 @@ def score_quality(
             not_scored_reason="no scorable quality measure",
             data_submitted=data_submitted,
             explanation=explanation,
-            metadata=metadata,
+            metadata={**metadata, "measuresWithData": with_data},
         )
 
     raw = (numerator + bonus + coa) / denominator * 100.0 + improvement
@@ -735,5 +763,5 @@ def score_quality(
         max_points=denominator,
         data_submitted=data_submitted,
         explanation=explanation,
-        metadata=metadata,
+        metadata={**metadata, "measuresWithData": with_data},
     )

@@ -134,6 +134,15 @@ def place_rate(rate: float, benchmark: Benchmark, outside_points: float = 1.0) -
     return DecilePlacement(outside_points, 0, None, None, f"Rate {_fmt(rate)} fits no decile of this row")
 
 
+def place_cost_style(value: float, benchmark: Benchmark, above_p99_points: float) -> DecilePlacement:
+    """The cost-style placement (spec 7.2): always lower-is-better on the median/SD ladder (median
+    (p30 + p40) / 2 earns 7.5), above p99 ``above_p99_points``. Serves cost measures (every year) and
+    administrative-claims quality measures from PY2025 (rules-2025-2026 §4.7): the one placement function
+    :func:`place_rate`, on the row read as inverse."""
+    row = benchmark if benchmark.is_inverse else benchmark.model_copy(update={"is_inverse": True})
+    return place_rate(value, row, above_p99_points)
+
+
 def decile_points(rate: float, benchmark: Benchmark) -> float:
     """Achievement points 1-10 for ``rate`` on ``benchmark`` (spec 4.4.3, direct and inverse mapping).
 

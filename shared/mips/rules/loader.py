@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from .base import RuleSet
 
@@ -43,6 +43,13 @@ class ParameterValue(BaseModel):
     value: Any
     reference: str = Field(min_length=1)
     status: Status
+
+    @model_validator(mode="after")
+    def _status_matches_reference(self) -> ParameterValue:
+        # RuleSet.unconfirmed() reads the word in the citation: a confirmed value may not carry it
+        if self.status == "confirmed" and "UNCONFIRMED" in self.reference:
+            raise ValueError("status is confirmed but the reference says UNCONFIRMED")
+        return self
 
 
 class Parameter(BaseModel):
