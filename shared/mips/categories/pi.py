@@ -664,7 +664,11 @@ class _SetScorer:
                 )
             elif v is False:
                 out.append(_MeasureScore(mid, obj, 0.0, "Answered no: no bonus", "ZERO", meta))
-            elif r.bonus_requires_engagement_level and level is None:
+            elif (
+                r.bonus_requires_engagement_level
+                and level is None
+                and mid not in r.bonus_measures_without_engagement_level
+            ):
                 levels = " or ".join(self._level_ids(mid))
                 out.append(
                     _MeasureScore(

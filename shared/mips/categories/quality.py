@@ -1,4 +1,4 @@
-"""Quality performance category, 2024 (spec 4, 11.1, 11.2): measurement sets of one reporting option -> score.
+"""Quality performance category (spec 4, 11.1, 11.2): measurement sets of one reporting option -> score.
 
 Pure: reference data and rules come in as arguments. The per-measure arithmetic lives in
 :mod:`mips.categories.quality_measure` (re-exported here: ``decile_points``, ``performance_rate``,

@@ -57,3 +57,5 @@ class PiRules(RuleSet):
     exclusion_with_measure_policy: ConflictPolicy
     #: suppressed measures: still required, but any yes/no answer or exclusion earns full credit
     suppressed_measures: tuple[str, ...] = ()
+    #: bonus measures that have no active-engagement levels (PI_PHCDRR_6, TEFCA, from PY2026)
+    bonus_measures_without_engagement_level: tuple[str, ...] = ()
