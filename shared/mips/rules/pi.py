@@ -1,6 +1,7 @@
 """Promoting Interoperability (PI) parameters by performance year (spec section 6, 15 items 27-30, 17).
 
-Every value the PI scorer uses lives here with its citation. Values the spec marks UNCONFIRMED (whole
+Every value the PI scorer uses is a field here; its dated values and citations are in
+``shared/mips/parameters/pi.yaml``. Values the spec marks UNCONFIRMED (whole
 number rounding, the exclusion redistribution table, the public-health one-excluded rule, choosing among
 HIE options, the scoring of a "no" on a required measure) are named parameters so they can be corrected
 in one place once CMS's text is confirmed (spec 0.1, 15).

@@ -1,7 +1,8 @@
 """Quality performance category parameters by performance year (spec section 4, 11.1, 11.2).
 
-Every value the quality scorer uses lives here with its citation; values the spec marks UNCONFIRMED are
-named parameters so they can be corrected in one place once CMS's text is confirmed (spec 0.1, 15).
+Every value the quality scorer uses is a field here; its dated values and citations are in
+``shared/mips/parameters/quality.yaml``. Values the spec marks UNCONFIRMED are named parameters so they can
+be corrected in one place once CMS's text is confirmed (spec 0.1, 15).
 """
 
 from __future__ import annotations
