@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
     except UnsupportedPerformanceYear as exc:
         print(
             f"{args.submission}: $.performanceYear: {exc} (measure ids, benchmarks and rules differ by year; "
-            "this file cannot be scored as 2024)",
+            "this file cannot be scored)",
             file=sys.stderr,
         )
         return EXIT_INVALID

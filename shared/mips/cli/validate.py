@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ..reference import ReferenceDataError, load_reference
+from ..rules import DEFAULT_PERFORMANCE_YEAR, SCORED_YEARS
 from ..validation import KINDS, ValidationReport, validate_path
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -34,7 +35,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="treat every file as this kind (default: detect by content)",
     )
-    p.add_argument("--year", type=int, default=2024, help="performance year (default 2024)")
+    p.add_argument(
+        "--year",
+        type=int,
+        default=DEFAULT_PERFORMANCE_YEAR,
+        help=f"performance year (default {DEFAULT_PERFORMANCE_YEAR}; scored: {SCORED_YEARS})",
+    )
     p.set_defaults(func=run)
 
 

@@ -40,6 +40,9 @@ class PaymentAdjustmentOut(_Out):
     payment_year: int
     percent: float
     direction: Literal["positive", "neutral", "negative"]
+    #: optional (omitted unless true): the percent rests on an estimated scaling factor, and why
+    estimated: bool | None = None
+    estimate_reason: str | None = None
 
 
 class VersionsOut(_Out):
@@ -54,7 +57,8 @@ class ScoreResult(_Out):
     entity: EntityOut
     reporting_option: ReportingOption
     mvp_id: str | None = None
-    status: Literal["preliminary", "final"]
+    #: ``preview``: a year whose rule pack is a preview (see ``estimates``)
+    status: Literal["preliminary", "final", "preview"]
     eligibility: EligibilityOut
     special_statuses: list[str] = Field(default_factory=list)
     categories: dict[str, CategoryOut]
@@ -67,6 +71,8 @@ class ScoreResult(_Out):
     #: "facilityBased" when quality and cost come from facility-based measurement (42 CFR 414.1380(e));
     #: absent otherwise (emitted only when set)
     scoring_standard: str | None = None
+    #: optional (omitted when empty): which parts of this result are estimates, and why
+    estimates: list[str] | None = None
 
     def to_doc(self) -> dict[str, Any]:
         """The exact JSON document of contract 2: camelCase, numbers rounded to 4 dp.
@@ -74,14 +80,19 @@ class ScoreResult(_Out):
         ``mvpId`` is emitted only for MVP results; alternatives carry no ``alternatives`` of their own.
         """
         doc = self.model_dump(by_alias=True, mode="json")
-        if doc.get("mvpId") is None:
-            doc.pop("mvpId", None)
-        if doc.get("scoringStandard") is None:
-            doc.pop("scoringStandard", None)
+        _drop_unset_optional(doc)
         for alt in doc.get("alternatives", []):
             alt.pop("alternatives", None)
-            if alt.get("mvpId") is None:
-                alt.pop("mvpId", None)
-            if alt.get("scoringStandard") is None:
-                alt.pop("scoringStandard", None)
+            _drop_unset_optional(alt)
         return round4(doc)
+
+
+def _drop_unset_optional(doc: dict[str, Any]) -> None:
+    """Optional fields added after the first contract appear only when set (documents stay unchanged)."""
+    for key in ("mvpId", "scoringStandard", "estimates"):
+        if doc.get(key) is None:
+            doc.pop(key, None)
+    pay = doc.get("paymentAdjustment") or {}
+    for key in ("estimated", "estimateReason"):
+        if pay.get(key) is None:
+            pay.pop(key, None)

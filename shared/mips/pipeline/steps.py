@@ -32,7 +32,7 @@ from botocore.exceptions import ClientError
 from .. import engine
 from ..models import CmsData, EntityKey, Problem, Profile, Submission
 from ..reference import ReferenceData, load_reference
-from ..rules import UnsupportedPerformanceYear, YearRules, rules_for
+from ..rules import DEFAULT_PERFORMANCE_YEAR, UnsupportedPerformanceYear, YearRules, rules_for
 from ..scoring import CategoryResult, ScoringContext
 from ..validation import validate_document
 from . import aws
@@ -53,7 +53,7 @@ QUEUE_ENV = {
     "reweighting": "REWEIGHTING_QUEUE_URL",
     "aggregator": "AGGREGATOR_QUEUE_URL",
 }
-DEFAULT_YEAR = 2024
+DEFAULT_YEAR = DEFAULT_PERFORMANCE_YEAR
 
 
 @dataclass
@@ -109,7 +109,7 @@ class Pipeline:
 
 # -- ingest ------------------------------------------------------------------------------------------
 def _performance_year(data: bytes) -> int:
-    """Peek at ``performanceYear`` to pick the reference data for validation (default 2024)."""
+    """Peek at ``performanceYear`` to pick the reference data for validation (default: the first year)."""
     try:
         doc = json.loads(data)
     except (ValueError, UnicodeDecodeError, RecursionError):
