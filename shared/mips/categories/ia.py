@@ -5,8 +5,9 @@ the inventory's ``weight`` (medium/high): 10/20 in traditional MIPS, doubled to 
 rural, HPSA or non-patient-facing status, and 20/40 for everyone in an MVP (only the MVP's activities
 count). From PY2025 the inventory has no weights: every activity earns the same points (20, or 40 with a
 special status or in an MVP: full credit is 2 activities, or 1; rules-2025-2026 §5). IA_PCMH gives
-100%; MIPS APM participants get 20 points of APM credit when they submitted another category; the APP
-gets automatic full credit. The sum is capped at 40 points and the category score is points / 40 x 100.
+100% (a group: with enough recognized practice sites); MIPS APM participants get 20 points of APM credit
+when they attested an activity or submitted quality and PI data (42 CFR 414.1380(b)(3)(i)); the APP gets
+automatic full credit. The sum is capped at 40 points and the category score is points / 40 x 100.
 """
 
 from __future__ import annotations
