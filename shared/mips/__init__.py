@@ -1,4 +1,4 @@
-"""MIPS scoring engine: pure 2024 scoring rules, models and reference data.
+"""MIPS scoring engine: pure scoring rules (dated parameters, PY2024-2026), models and reference data.
 
 This package is the Lambda layer's domain code. Nothing in the scoring modules
 imports boto3; AWS adapters (S3, SQS, DynamoDB) and the local driver live in :mod:`mips.pipeline`.

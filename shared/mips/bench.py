@@ -30,6 +30,7 @@ from typing import Any
 
 from .models import CmsData, Profile, Submission
 from .reference import ReferenceData, load_reference
+from .rules import DEFAULT_PERFORMANCE_YEAR
 from .validation import validate_document
 
 EXAMPLES_DIR = Path(__file__).with_name("examples")
@@ -89,7 +90,7 @@ def _fmt(v: float) -> str:
 
 
 # -- reference data, cold ----------------------------------------------------------------------------
-def cold_reference_load(year: int = 2024, runs: int = 3) -> list[dict[str, Any]]:
+def cold_reference_load(year: int = DEFAULT_PERFORMANCE_YEAR, runs: int = 3) -> list[dict[str, Any]]:
     """Import + load the reference data in ``runs`` fresh interpreters; one dict of timings per run."""
     env = dict(os.environ)
     src = str(Path(__file__).resolve().parents[1])  # shared/, so the package imports without install
@@ -203,7 +204,7 @@ def run(
     count: int = 500,
     repeat: int = 3,
     load_runs: int = 5,
-    year: int = 2024,
+    year: int = DEFAULT_PERFORMANCE_YEAR,
     ref: ReferenceData | None = None,
     qrda3_mb: int = 0,
 ) -> BenchReport:

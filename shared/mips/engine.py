@@ -390,6 +390,7 @@ def _finalize(
                 "applies": pay.applies,
                 "performanceThreshold": rules.payment.performance_threshold,
                 "scalingFactor": rules.payment.scaling_factor,
+                "estimated": pay.estimated,
             },
         )
     )
@@ -429,7 +430,7 @@ def _finalize(
         ),
         reporting_option=ctx.reporting_option,
         mvp_id=ctx.mvp_id,
-        status=status,
+        status="preview" if rules.status == "preview" else status,
         eligibility=EligibilityOut(
             status=evaluation.eligibility.status, reasons=evaluation.eligibility.reasons
         ),
@@ -438,12 +439,22 @@ def _finalize(
         complex_patient_bonus=cpb,
         final_score=fs.value,
         payment_adjustment=PaymentAdjustmentOut(
-            payment_year=pay.payment_year, percent=pay.percent, direction=pay.direction
+            payment_year=pay.payment_year,
+            percent=pay.percent,
+            direction=pay.direction,
+            estimated=True if pay.estimated else None,
+            estimate_reason=pay.estimate_reason,
         ),
         explanation=with_feedback(total.to_doc(), categories),
         alternatives=[],
         versions=VersionsOut(engine=ENGINE_VERSION, rules=rules.version, reference_data=ref.version),
+        estimates=_estimates(rules, pay.estimated) or None,
     )
+
+
+def _estimates(rules: YearRules, payment_estimated: bool) -> list[str]:
+    """The year's estimate notes (years.yaml); the payment note only when this adjustment used it."""
+    return [n for n in rules.estimates if payment_estimated or not n.startswith("paymentAdjustment")]
 
 
 def choose(options: list[ScoreResult]) -> ScoreResult:

@@ -1,4 +1,4 @@
-"""Final score (spec 9), complex patient bonus (spec 8.1) and the 2026 payment adjustment (spec 10).
+"""Final score (spec 9), complex patient bonus (spec 8.1) and the payment adjustment (spec 10).
 
 Pure functions over the weight decision, the category results, the CMS data and the year's rules.
 """
@@ -218,6 +218,21 @@ class PaymentAdjustment(BaseModel):
     direction: Literal["positive", "neutral", "negative"]
     applies: bool = True
     detail: str
+    #: True when the percent rests on an estimated parameter (an unpublished scaling factor)
+    estimated: bool = False
+    estimate_reason: str | None = None
+
+
+def scaling_factor(p: PaymentRules) -> tuple[float, bool]:
+    """The scaling factor for positive adjustments and whether it is an estimate (spec 10; the year's
+    factor is published only after final scoring, so until then ``estimate_scaling_factor`` stands in)."""
+    if p.scaling_factor is not None:
+        return p.scaling_factor, False
+    if p.estimate_scaling_factor is None:
+        raise ValueError(
+            f"payment.yaml: neither scaling_factor nor estimate_scaling_factor is set for {p.payment_year}"
+        )
+    return p.estimate_scaling_factor, True
 
 
 def adjustment_percent(score: float, p: PaymentRules, max_score: float = 100.0) -> tuple[float, str]:
@@ -244,10 +259,16 @@ def adjustment_percent(score: float, p: PaymentRules, max_score: float = 100.0) 
         return pct, f"-{ap:g}% x ({t:g} - {_fmt(fs)}) / {t:g} = {pct:.4f}% (below the threshold, spec 10)."
     if fs_cmp == t:
         return 0.0, f"Final score {_fmt(fs)} equals the performance threshold {t:g}: 0% (spec 10)."
-    pct = ap * p.scaling_factor * (fs - t) / (max_score - t)
+    sf, estimated = scaling_factor(p)
+    pct = ap * sf * (fs - t) / (max_score - t)
+    why = (
+        f"ESTIMATE: the {p.payment_year} scaling factor is not published, {sf:.6f} is an assumed value"
+        if estimated
+        else "scaling factor UNCONFIRMED"
+    )
     return pct, (
-        f"+{ap:g}% x scaling factor {p.scaling_factor:.6f} x ({_fmt(fs)} - {t:g}) / {max_score - t:g} = "
-        f"+{pct:.4f}% (above the threshold; scaling factor UNCONFIRMED, spec 10)."
+        f"+{ap:g}% x scaling factor {sf:.6f} x ({_fmt(fs)} - {t:g}) / {max_score - t:g} = "
+        f"+{pct:.4f}% (above the threshold; {why}, spec 10)."
     )
 
 
@@ -269,4 +290,18 @@ def payment_adjustment(score: float, eligibility: EligibilityResult, rules: Year
     direction: Literal["positive", "neutral", "negative"] = (
         "positive" if pct > 0 else "negative" if pct < 0 else "neutral"
     )
-    return PaymentAdjustment(payment_year=p.payment_year, percent=pct, direction=direction, detail=detail)
+    # only a positive adjustment depends on the scaling factor: zero and negative ones are exact
+    estimated = pct > 0 and scaling_factor(p)[1]
+    return PaymentAdjustment(
+        payment_year=p.payment_year,
+        percent=pct,
+        direction=direction,
+        detail=detail,
+        estimated=estimated,
+        estimate_reason=(
+            f"the {p.payment_year} scaling factor is not published yet; the positive adjustment uses the "
+            f"assumed factor {scaling_factor(p)[0]:.6f} (payment.estimate_scaling_factor)"
+            if estimated
+            else None
+        ),
+    )

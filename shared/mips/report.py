@@ -122,7 +122,9 @@ def render_text(result: ScoreResult, top: int = 5) -> str:
     lines: list[str] = []
     lines.append(
         f"MIPS {r.performance_year} score (payment year {r.payment_year}) - {r.status.upper()}"
-        + ("" if r.status == "final" else " (an input the score depends on has not arrived)")
+        + {"final": "", "preview": " (a preview rule pack: see the estimates below)"}.get(
+            r.status, " (an input the score depends on has not arrived)"
+        )
     )
     who = f"TIN {e.taxpayer_identification_number}"
     if e.national_provider_identifier:
@@ -156,6 +158,8 @@ def render_text(result: ScoreResult, top: int = 5) -> str:
     lines.append(f"Payment adjustment {pa.payment_year}: {pa.percent:+.4f}% ({pa.direction})")
     if pnode.get("detail"):
         lines.append(f"                   {pnode['detail']}")
+    for note in r.estimates or []:
+        lines.append(f"Estimate:          {note}")
     lost = points_lost(r)[:top]
     if lost:
         lines.append("")

@@ -9,12 +9,14 @@ the applicable redistribution table of the rules (standard, small practice, APM 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from .models.profile import Profile
 from .rules import YearRules
+from .rules.formulas import FormulaRegistry
 from .rules.weights import WeightTable
 from .scoring import CategoryResult, ScoringContext
 from .statuses import EntityEvaluation, StatusResult
@@ -43,7 +45,40 @@ REASON_TEXT: dict[str, str] = {
     "cmsDataNotReceived": "CMS-calculated cost data not received",
     "notEvaluatedForApmEntity": "cost is not evaluated for APM Entities: weight 0% (spec 3.3)",
     "notEvaluatedInApp": "cost is not evaluated in the APP: weight 0% (spec 3.4)",
+    "noUsableBenchmarks": "no usable cost benchmarks for the year (CMS mock data): cost not scored (preview)",
 }
+
+#: (category result) -> why its data does NOT count as a submission (None: it counts). A submission that
+#: counts overrides automatic and approved reweighting (spec 2, 12).
+SubmissionCheck = Callable[[CategoryResult], "str | None"]
+SUBMISSION_COUNTS: FormulaRegistry[SubmissionCheck] = FormulaRegistry("submission counts for reweighting")
+
+
+@SUBMISSION_COUNTS.register(2024)
+def _any_data(result: CategoryResult) -> str | None:
+    """Through PY2024 any submitted data counts, even an incomplete set scored 0 (spec 3.0)."""
+    return None if result.data_submitted else "no data submitted"
+
+
+@SUBMISSION_COUNTS.register(2025)
+def _minimum_submission_criteria(result: CategoryResult) -> str | None:
+    """From PY2025 CMS no longer scores incomplete quality, IA or PI submissions: one that misses the
+    minimum criteria is treated as no submission, so reweighting stands (rules-2025-2026 §3, LIKELY).
+    Quality: >= 1 measure with numerator/denominator data (FigMD 2025). IA (>= 1 activity credited) and
+    PI (every required measure reported or excluded) are engine readings: the exact criteria are
+    UNKNOWN (rules-2025-2026 §14 Q3)."""
+    if not result.data_submitted:
+        return "no data submitted"
+    meta = result.metadata
+    if result.category == "quality" and not meta.get("measuresWithData", 1):
+        return "no quality measure with numerator/denominator data (minimum submission criteria)"
+    if result.category == "ia" and not (
+        meta.get("activitiesCredited") or meta.get("givenIACreditPCMH", True)
+    ):
+        return "no improvement activity credited (minimum submission criteria)"
+    if result.category == "pi" and "requiredMeasures" in meta.get("failedGates", []):
+        return "a required PI measure is neither reported nor excluded (minimum submission criteria)"
+    return None
 
 
 class WeightDecision(BaseModel):
@@ -76,7 +111,12 @@ def _category_reason(
 ) -> str | None:
     """The reason code ``category`` is reweighted, or None when it is scored (possibly as zero)."""
     w = rules.weights
-    submitted = result is not None and result.data_submitted
+    not_counted = (
+        SUBMISSION_COUNTS.for_year(rules.performance_year)(result) if result is not None else "no result"
+    )
+    submitted = not_counted is None
+    if result is not None and result.data_submitted and not submitted:
+        notes.append(f"{category}: {not_counted}: treated as no submission, so reweighting stands.")
     if category == "cost":
         if ctx.reporting_option in w.cost_not_evaluated_reporting_options:
             return "notEvaluatedInApp"

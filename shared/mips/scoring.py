@@ -14,15 +14,16 @@ from pydantic import BaseModel, Field
 from .explain import Node
 from .models.common import Category, EntityType, ReportingOption
 from .models.profile import RosterClinician
+from .rules import DEFAULT_PERFORMANCE_YEAR
 
 
 class ScoringContext(BaseModel):
     """What a category scorer needs to know about the entity and the reporting option being scored."""
 
-    performance_year: int = 2024
+    performance_year: int = DEFAULT_PERFORMANCE_YEAR
     entity_type: EntityType = "individual"
     reporting_option: ReportingOption = "traditional"
-    program_name: str = "mips"  # "mips", an MVP id, or "app1"
+    program_name: str = "mips"  # "mips", an MVP id, "app1" or "appPlus"
     mvp_id: str | None = None
     # special statuses after derivation (mips.statuses)
     small_practice: bool = False

@@ -42,7 +42,7 @@ class StatusResult(BaseModel):
     non_patient_facing: bool = False
     hospital_based: bool = False
     asc_based: bool = False
-    #: clinician type with automatic PI reweighting (clinical social worker in 2024)
+    #: clinician type with automatic PI reweighting (eligibility.pi_auto_reweight_clinician_types)
     pi_reweight_clinician_type: str | None = None
     #: camelCase status name -> where its value came from
     sources: dict[str, StatusSource] = Field(default_factory=dict)

@@ -390,7 +390,11 @@ class SubmissionChecker:
                 allowed |= set(cahps.allowed_programs)  # the SSMs follow the survey measure
         if s.program_name in allowed:
             return
-        mvp_only = bool(allowed) and all(self.ref.mvp(p) is not None for p in allowed - {"pcf"})
+        rest = allowed - {"pcf"}
+        plus = self.rules.quality.app_plus_program_name if self.rules else None
+        if plus and rest - {plus, "ssp"}:  # from 2025 e.g. 112 lists appPlus beside its MVP ids
+            rest -= {plus, "ssp"}
+        mvp_only = bool(allowed) and all(self.ref.mvp(p) is not None for p in rest)
         if s.reporting_option == "traditional" and measure.category == "quality" and mvp_only:
             # e.g. 112, 113, 128: CMS lists only MVPs in allowedPrograms yet publishes traditional
             # benchmarks (spec 14 E1 scores 112 in traditional MIPS), so this is not made an error.

@@ -311,10 +311,10 @@ def test_given_an_entity_that_never_submits_then_it_is_listed_as_an_orphan_and_n
     assert pending_key(key) in orphan_keys(listing)
 
 
-@pytest.mark.parametrize("year", [2023, 2025])
+@pytest.mark.parametrize("year", [2023, 2027])
 def test_given_inputs_for_another_performance_year_then_they_are_rejected_and_nothing_is_scored(lp, year):
-    """2023: no reference data here; 2025: reference data loads but the engine has no 2025 rules (a
-    valid 2025 profile used to pass ingest and crash eligibility into the dead-letter queue)."""
+    """2023 and 2027: no reference data and no rule pack (2025 and 2026 are scored now, see
+    tests/golden; before that a valid 2025 profile passed ingest and crashed eligibility into the DLQ)."""
     tin = f"60000001{year % 10}"
     case = retarget(load_case(CONTRACT / "e1-standard-individual"), tin)
     docs = json.loads(json.dumps(case).replace("2024-", f"{year}-"))  # the dates of that year too

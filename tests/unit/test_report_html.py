@@ -148,3 +148,51 @@ def test_given_a_broken_result_document_when_reported_then_exit_1_naming_the_jso
     assert main(["report", str(bad), "-o", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert f"{bad}: $.categories.quality" in err and "not a valid result document" in err
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+
+
+def _golden_doc(case: str) -> dict[str, Any]:
+    """Score a golden case's inputs (tests/golden/<year>/<case>.json) with its year's reference and rules."""
+    from mips.reference import load_reference
+    from mips.rules import rules_for
+
+    path = GOLDEN / f"{case}.json"
+    data = json.loads(path.read_text())
+    year = int(path.parent.name)
+    inputs = data["inputs"]
+    models = [
+        None if inputs.get(k) is None else m.model_validate(inputs[k])
+        for k, m in (("submission", Submission), ("profile", Profile), ("cmsData", CmsData))
+    ]
+    return score(*models, load_reference(year), rules_for(year)).to_doc()
+
+
+def test_given_a_2026_preview_result_when_rendered_then_it_says_preview_not_final():
+    """rules-2025-2026 (years.yaml): PY2026 is a preview pack; its result has status "preview"."""
+    doc = _golden_doc("2026/preview-quality-historical-benchmark")
+    assert doc["status"] == "preview"
+    html = render_entity(doc)
+    assert 'data-badge="PREVIEW rules"' in html and "rules are not final" in html
+    assert 'data-badge="FINAL inputs"' not in html
+    assert doc["estimates"] and "Estimate: quality: historical benchmarks only" in html  # years.yaml notes
+
+
+def test_given_an_estimated_payment_adjustment_when_rendered_then_it_is_marked_estimated_with_the_reason():
+    """rules-2025-2026 §10.1: the 2027 scaling factor is unpublished, so a positive adjustment is estimated
+    (paymentAdjustment.estimated) and the page says so, with the document's reason."""
+    doc = _golden_doc("2025/payment-positive-uses-estimated-scaling-factor")
+    assert doc["status"] == "final" and doc["paymentAdjustment"]["estimated"] is True
+    html = render_entity(doc)
+    assert 'data-badge="ESTIMATED adjustment"' in html and 'data-badge="PREVIEW rules"' not in html
+    assert "payment.estimate_scaling_factor" in html
+    # the same page without the flag (and without rules to fall back on) is not marked estimated
+    plain = {
+        **doc,
+        "performanceYear": 1999,
+        "paymentAdjustment": {**doc["paymentAdjustment"], "estimated": None},
+    }
+    assert 'data-badge="ESTIMATED adjustment"' not in render_entity(plain)
+    flagged = {**doc, "performanceYear": 1999}
+    assert 'data-badge="ESTIMATED adjustment"' in render_entity(flagged)

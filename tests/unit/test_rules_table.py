@@ -61,35 +61,79 @@ def test_given_a_redistribution_table_when_summing_each_row_then_weights_total_1
         assert all(row[c] == 0 for c in key), (table, sorted(key))  # a reweighted category carries 0%
 
 
-def test_unconfirmed_list_is_exactly_what_no_source_settles():
-    """cfr-verification-2024.md §2: of the 52 former UNCONFIRMED parameters, only those no source settles
-    remain flagged (items 5-9, 12, 18, 22-29, 36, 39, 40, 42, 48, 49, 51, 52), plus the EMA algorithm added
-    for spec 4.9 (spec 15 #23)."""
-    r = rules_for(2024)
-    listed = {f"{n}.{f}" for n, rs in r.rule_sets().items() for f in rs.unconfirmed()}
-    assert listed == {
-        "quality.overall_stratum_names",
-        "quality.split_scored_strata",
-        "quality.average_skips_zero_denominator_strata",
-        "quality.non_proportion_rate_source",
-        "quality.outcome_measure_types",
-        "quality.admin_claims",
-        "quality.mvp_population_health_measures_counted",
-        "quality.ema_denominator_reduction",
-        "pi.no_on_required_fails_category",
-        "pi.hie_pick_best_option",
-        "pi.public_health_points_one_excluded",
-        "pi.measure_points_rounding",
-        "pi.proportion_minimum_points",
-        "pi.exclusion_redistribution",
-        "pi.excluded_together",
-        "pi.exclusion_with_measure_policy",
-        "cost.group_entity_types",
-        "eligibility.clinician_types",
-        "eligibility.newly_enrolled_may_opt_in",
-        "eligibility.status_in_either_segment",
-        "payment.scaling_factor",
-        "payment.final_score_comparison_decimals",
-        "bonus.cpb_population_individual",
-        "bonus.cpb_population_group",
+#: cfr-verification-2024.md §2: of the 52 former UNCONFIRMED parameters, only those no source settles
+#: remain flagged (items 5-9, 12, 18, 22-29, 36, 39, 40, 42, 48, 49, 51, 52), plus the EMA algorithm added
+#: for spec 4.9 (spec 15 #23).
+UNCONFIRMED_2024 = {
+    "quality.overall_stratum_names",
+    "quality.split_scored_strata",
+    "quality.average_skips_zero_denominator_strata",
+    "quality.non_proportion_rate_source",
+    "quality.outcome_measure_types",
+    "quality.admin_claims",
+    "quality.mvp_population_health_measures_counted",
+    "quality.ema_denominator_reduction",
+    "pi.no_on_required_fails_category",
+    "pi.hie_pick_best_option",
+    "pi.public_health_points_one_excluded",
+    "pi.measure_points_rounding",
+    "pi.proportion_minimum_points",
+    "pi.exclusion_redistribution",
+    "pi.excluded_together",
+    "pi.exclusion_with_measure_policy",
+    "cost.group_entity_types",
+    "eligibility.clinician_types",
+    "eligibility.newly_enrolled_may_opt_in",
+    "eligibility.status_in_either_segment",
+    "payment.scaling_factor",
+    "payment.final_score_comparison_decimals",
+    "bonus.cpb_population_individual",
+    "bonus.cpb_population_group",
+}
+
+#: rules-2025-2026.md: the PY2025 values that rest on secondary sources or are unknown (dated parameters with
+#: status unconfirmed); every 2024 item stays unsettled in 2025 (§14 item 8, "carry-over").
+UNCONFIRMED_FROM_2025 = {
+    "bonus.cpb_cap",  # §8, §14 Q14
+    "cost.measure_case_minimum_groups",  # §7.1, §14 Q4: the new measures' groups
+    "eligibility.pi_auto_reweight_clinician_types",
+    "ia.apm_participation_credit_points",  # §5, §14 Q2
+    "ia.app_automatic_score_percent",
+    "ia.points_per_activity",  # §5, §14 Q2
+    "ia.special_status_points_per_activity",
+    "ia.mvp_points_per_activity",
+    "payment.estimate_scaling_factor",  # §10.1, §14 Q1
+    "payment.performance_threshold",
+    "pi.min_performance_period_days",
+    "weights.ia_automatic_reporting_options",
+}
+
+#: PY2026 (preview): the 2025 list, with the 2026 threshold settled and three new unconfirmed values.
+UNCONFIRMED_2026 = (
+    UNCONFIRMED_2024
+    | UNCONFIRMED_FROM_2025
+    | {
+        "cost.suppressed_measure_ids",
+        "pi.bonus_measures",  # TEFCA bonus measure
+        "quality.suppressed_reason_codes",  # BR-016 added
     }
+) - {"payment.performance_threshold"}
+
+
+def _unconfirmed(year: int) -> set[str]:
+    return {f"{n}.{f}" for n, rs in rules_for(year).rule_sets().items() for f in rs.unconfirmed()}
+
+
+def test_unconfirmed_list_is_exactly_what_no_source_settles():
+    """cfr-verification-2024.md §2: the 2024 list is exactly what no source settles."""
+    assert _unconfirmed(2024) == UNCONFIRMED_2024
+
+
+def test_given_2025_when_listing_unconfirmed_then_the_2024_items_plus_the_2025_unknowns():
+    """rules-2025-2026.md §14: the 2025 pack adds its own unconfirmed values to the 2024 ones."""
+    assert _unconfirmed(2025) == UNCONFIRMED_2024 | UNCONFIRMED_FROM_2025
+
+
+def test_given_2026_when_listing_unconfirmed_then_the_2025_items_adjusted_for_2026():
+    """rules-2025-2026.md §14 Q10-Q14: the 2026 preview pack's unconfirmed values."""
+    assert _unconfirmed(2026) == UNCONFIRMED_2026

@@ -254,8 +254,8 @@ def test_given_json_nested_deeper_than_python_can_parse_then_a_problem_not_an_ex
     assert report.problems[0].path == "$" and "nested too deeply" in report.problems[0].message
 
 
-def test_given_a_2025_profile_validated_with_2025_reference_data_then_year_not_supported():
-    """The engine has rules for 2024 only: another year is invalid even when CMS data for it loads."""
+def test_given_a_2025_profile_validated_with_2025_reference_data_then_valid():
+    """Issue #12: the engine has a 2025 rule pack, so a 2025 profile against 2025 CMS data is valid."""
     from mips.reference import load_reference
     from mips.validation import validate_document
 
@@ -271,10 +271,7 @@ def test_given_a_2025_profile_validated_with_2025_reference_data_then_year_not_s
         "practiceSize": 20,
     }
     report = validate_document(doc, ref_2025, kind="profile")
-    assert not report.valid
-    assert any(
-        p.path == "$.performanceYear" and "no scoring rules for 2025" in p.message for p in report.problems
-    )
+    assert report.valid, report.problems
 
 
 def _has_2025() -> bool:

@@ -1,10 +1,10 @@
 """Cost category score from CMS-calculated cost measures (spec 7, 11.1, 11.2).
 
-Each cost measure that meets its case minimum and has a 2024 benchmark row (``administrativeClaims``) earns
-1-10 achievement points by the INVERSE decile mapping of spec 4.4.3 (lower cost is better; the median earns
-7.5, spec 7.2). The category score is the equal-weight mean of the scored measures' points x 10 (spec 7.3);
-with no scorable measure the category is not scored (a reweighting candidate). APM Entities and the APP are
-not evaluated for cost.
+Each cost measure that meets its case minimum and has a benchmark row of its year (``administrativeClaims``)
+earns 1-10 achievement points by the INVERSE decile mapping of spec 4.4.3 (lower cost is better; the median
+earns 7.5, spec 7.2). The category score is the equal-weight mean of the scored measures' points x 10
+(spec 7.3); with no scorable measure the category is not scored (a reweighting candidate). APM Entities and
+the APP are not evaluated for cost.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..reference.models import Benchmark
 from ..rules import YearRules
 from ..rules.cost import CostRules
 from ..scoring import CategoryResult, ScoringContext
-from .quality import decile_points
+from .quality_measure import place_cost_style
 
 __all__ = ["score_cost"]
 
@@ -60,15 +60,12 @@ def _inverse_band(value: float, bm: Benchmark) -> _Band:
 def _measure_points(value: float, bm: Benchmark, r: CostRules) -> tuple[float, _Band]:
     """Points (full precision) and band for a lower-is-better cost on ``bm`` (spec 4.4.3, 7.2).
 
-    The interpolation is the quality category's :func:`decile_points` (one implementation of spec 4.4.3);
+    The placement is :func:`place_cost_style`, i.e. the quality category's :func:`place_rate` (one
+    implementation of spec 4.4.3, shared with the administrative-claims quality measures);
     cost rows are always scored inverse (spec 7.2), and a cost above p99 earns ``points_above_p99``
     (1.0, UNCONFIRMED floor).
     """
-    band = _inverse_band(value, bm)
-    if band.kind == "aboveP99":
-        return r.points_above_p99, band
-    row = bm if bm.is_inverse else bm.model_copy(update={"is_inverse": True})
-    return decile_points(value, row), band
+    return place_cost_style(value, bm, r.points_above_p99).points, _inverse_band(value, bm)
 
 
 def score_cost(
@@ -87,6 +84,13 @@ def score_cost(
             ctx,
             "notEvaluatedForApmEntity",
             "Cost is not evaluated for APM Entities (weight 0%; spec 3.0, 7.3).",
+        )
+    if not r.benchmarks_usable:
+        return _not_scored(
+            ctx,
+            "noUsableBenchmarks",
+            f"Cost is not scored for {ctx.performance_year}: the published cost benchmark rows are CMS mock "
+            "data, not scoring benchmarks (cost.benchmarks_usable; preview).",
         )
     if cms_data is None:
         return _not_scored(
@@ -214,7 +218,9 @@ def _allowed_measures(ctx: ScoringContext, ref: ReferenceData) -> tuple[frozense
         return None, []
     mvp = ref.mvp(ctx.mvp_id) if ctx.mvp_id else None
     if mvp is None:
-        return frozenset(), [f"MVP {ctx.mvp_id!r} is not a 2024 MVP: no cost measure can be scored for it."]
+        return frozenset(), [
+            f"MVP {ctx.mvp_id!r} is not a {ref.year} MVP: no cost measure can be scored for it."
+        ]
     ids = ", ".join(mvp.cost_measure_ids) or "none"
     return frozenset(mvp.cost_measure_ids), [
         f"MVP {mvp.mvp_id}: only its cost measures count ({ids}; spec 11.1)."
@@ -242,8 +248,16 @@ def _score_measure(
     measure = ref.measure(mid)
     minimum = r.case_minimum(mid)
     if measure is None or measure.category != "cost" or minimum is None:
+        if mid in r.suppressed_measure_ids:
+            return skip("suppressed", f"CMS suppressed {mid} for {ref.year}: it is not scored.")
         return skip("unknownMeasure", f"{mid} is not a {ref.year} cost measure.")
     meta["title"] = measure.title
+    if mid in r.suppressed_measure_ids:
+        return skip(
+            "suppressed",
+            f"CMS suppressed {mid} for {ref.year}: it is not scored and does not count against the "
+            "category (cost.suppressed_measure_ids).",
+        )
     if allowed is not None and mid not in allowed:
         return skip("notInMvp", "not one of the MVP's cost measures (spec 11.1).")
     if mid in r.group_only_measure_ids and ctx.entity_type not in r.group_entity_types:

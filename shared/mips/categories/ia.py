@@ -1,14 +1,18 @@
 """Improvement Activities (IA) category score for one reporting option (spec 5, 11.1, 11.2).
 
-Points per attested activity come from the 2024 inventory's ``weight`` (medium/high): 10/20 in traditional
-MIPS, doubled to 20/40 for small practice, rural, HPSA or non-patient-facing status, and 20/40 for everyone
-in an MVP (only the MVP's activities count). IA_PCMH gives 100%; MIPS APM participants get 20 points of
-APM credit when they submitted another category; the APP gets automatic full credit. The sum is capped at
-40 points and the category score is points / 40 x 100.
+Points per attested activity are a dated formula (:data:`ACTIVITY_POINTS`). Through PY2024 they come from
+the inventory's ``weight`` (medium/high): 10/20 in traditional MIPS, doubled to 20/40 for small practice,
+rural, HPSA or non-patient-facing status, and 20/40 for everyone in an MVP (only the MVP's activities
+count). From PY2025 the inventory has no weights: every activity earns the same points (20, or 40 with a
+special status or in an MVP: full credit is 2 activities, or 1; rules-2025-2026 §5). IA_PCMH gives
+100% (a group: with enough recognized practice sites); MIPS APM participants get 20 points of APM credit
+when they attested an activity or submitted quality and PI data (42 CFR 414.1380(b)(3)(i)); the APP gets
+automatic full credit. The sum is capped at 40 points and the category score is points / 40 x 100.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +20,7 @@ from ..explain import Node
 from ..models.submission import MeasurementSet
 from ..reference import ReferenceData
 from ..rules import YearRules
+from ..rules.formulas import FormulaRegistry
 from ..rules.ia import IaRules
 from ..scoring import CategoryResult, ScoringContext
 
@@ -30,6 +35,44 @@ class _Basis:
     high: float
     kind: str  # "standard" | "specialStatus" | "mvp"
     reason: str = ""
+
+
+#: (inventory weight, basis, rules) -> (points, why) for a creditable activity, or None with no credit
+ActivityPoints = Callable[[str | None, "_Basis", IaRules], "tuple[float, str] | None"]
+ACTIVITY_POINTS: FormulaRegistry[ActivityPoints] = FormulaRegistry("IA points per activity")
+
+
+@ACTIVITY_POINTS.register(2024)
+def _weighted_points(weight: str | None, basis: _Basis, r: IaRules) -> tuple[float, str] | None:
+    """Medium/high weights from the inventory (spec 5.1): an unweighted activity earns nothing."""
+    if weight not in ("medium", "high"):
+        return None
+    pts = basis.high if weight == "high" else basis.medium
+    return pts, _why_points(weight, pts, basis, r)
+
+
+@ACTIVITY_POINTS.register(2025)
+def _per_activity_points(weight: str | None, basis: _Basis, r: IaRules) -> tuple[float, str] | None:
+    """Weights removed (rules-2025-2026 §5, PR #848): the same points for every activity of a basis."""
+    by_kind = {
+        "standard": r.points_per_activity,
+        "specialStatus": r.special_status_points_per_activity,
+        "mvp": r.mvp_points_per_activity,
+    }
+    pts = by_kind[basis.kind]
+    if pts is None:
+        raise ValueError(f"ia.yaml: no points per activity in force for basis {basis.kind!r}")
+    need = r.max_points / pts
+    where = {
+        "standard": "traditional MIPS",
+        "specialStatus": f"special status ({basis.reason})",
+        "mvp": "an MVP",
+    }[basis.kind]
+    return pts, (
+        f"Activity attested: {pts:g} points (activities carry no weights from 2025; in {where} "
+        f"{need:g} activit{'y' if need == 1 else 'ies'} earn the full {r.max_points:g}; "
+        "rules-2025-2026 §5)."
+    )
 
 
 @dataclass
@@ -58,13 +101,13 @@ def score_ia(
         mvp = ref.mvp(ctx.mvp_id) if ctx.mvp_id else None
         if mvp is None:
             messages.append(
-                f"MVP {ctx.mvp_id!r} is not a 2024 MVP: no activity can be credited to it (spec 11.1)."
+                f"MVP {ctx.mvp_id!r} is not a {ref.year} MVP: no activity can be credited to it (spec 11.1)."
             )
             allowed = frozenset()
         else:
             allowed = frozenset(mvp.ia_measure_ids)
 
-    tally = _walk(measurement_sets, ref, r, basis, allowed)
+    tally = _walk(measurement_sets, ref, r, basis, allowed, ACTIVITY_POINTS.for_year(rules.performance_year))
     if tally.pcmh:
         _check_group_pcmh_sites(ctx, r, tally)
     activity_sum = sum(tally.credited.values())
@@ -164,13 +207,14 @@ def _walk(
     r: IaRules,
     basis: _Basis,
     allowed: frozenset[str] | None,
+    formula: ActivityPoints,
 ) -> _Tally:
     tally = _Tally()
     for ms in measurement_sets:
         short = _short_period(ms, r)
         for m in ms.measurements:
             tally.measurements += 1
-            node = _activity_node(m.measure_id, m.value, ref, r, basis, allowed, short, tally)
+            node = _activity_node(m.measure_id, m.value, ref, r, basis, allowed, short, tally, formula)
             tally.nodes.append(node)
     return tally
 
@@ -199,6 +243,7 @@ def _activity_node(
     allowed: frozenset[str] | None,
     short_period: str | None,
     tally: _Tally,
+    formula: ActivityPoints,
 ) -> Node:
     """One node per submitted activity: its points and why (or why it earned nothing)."""
     measure = ref.measure(activity_id)
@@ -245,13 +290,14 @@ def _activity_node(
             ),
             metadata=meta,
         )
-    if weight not in ("medium", "high"):
+    credit = formula(weight, basis, r)
+    if credit is None:
         return nothing("NO_WEIGHT", f"the inventory gives {activity_id} no medium/high weight.")
 
-    pts = basis.high if weight == "high" else basis.medium
+    pts, why = credit
     tally.credited[activity_id] = pts
     meta.update(processingStatus="PICKED", calculatedScore=pts, complete=True, basis=basis.kind)
-    return Node(name=activity_id, value=pts, detail=_why_points(weight, pts, basis, r), metadata=meta)
+    return Node(name=activity_id, value=pts, detail=why, metadata=meta)
 
 
 def _why_points(weight: str, pts: float, basis: _Basis, r: IaRules) -> str:

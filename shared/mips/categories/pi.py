@@ -303,6 +303,7 @@ class _SetScorer:
         if (
             v is True
             and mid in self.r.public_health_measures
+            and mid not in self.r.suppressed_measures
             and self.r.engagement_level_gate
             and self._level(mid) is None
         ):
@@ -564,6 +565,9 @@ class _SetScorer:
                 status[mid] = "not reported"
             elif not isinstance(v, bool):
                 status[mid] = f"invalid value ({_describe(v)})"
+            elif mid in r.suppressed_measures:
+                # suppressed (eCR, CY2025): any yes/no answer earns the measure's credit
+                status[mid] = "yes"
             elif v is False:
                 status[mid] = "answered no"
             elif self._level(mid) is None:
@@ -612,10 +616,13 @@ class _SetScorer:
                             f" (the other public-health measure is excluded: {_fmt(pair)} for the objective)"
                         )
                     )
-                    detail = (
-                        f"Answered yes (active engagement: {level}): {_fmt(share)} of the "
-                        f"{_fmt(pair)} public-health points{with_}"
+                    how = (
+                        f"Answered {_yes_no(self.values.get(mid))} (measure suppressed this year: any answer "
+                        "earns its credit, pi.suppressed_measures)"
+                        if mid in r.suppressed_measures
+                        else f"Answered yes (active engagement: {level})"
                     )
+                    detail = f"{how}: {_fmt(share)} of the {_fmt(pair)} public-health points{with_}"
                     out.append(_MeasureScore(mid, obj, share, detail, "PICKED", meta))
                 else:
                     others = "; ".join(
@@ -657,7 +664,11 @@ class _SetScorer:
                 )
             elif v is False:
                 out.append(_MeasureScore(mid, obj, 0.0, "Answered no: no bonus", "ZERO", meta))
-            elif r.bonus_requires_engagement_level and level is None:
+            elif (
+                r.bonus_requires_engagement_level
+                and level is None
+                and mid not in r.bonus_measures_without_engagement_level
+            ):
                 levels = " or ".join(self._level_ids(mid))
                 out.append(
                     _MeasureScore(

@@ -1,4 +1,4 @@
-"""Quality performance category, 2024 (spec 4, 11.1, 11.2): measurement sets of one reporting option -> score.
+"""Quality performance category (spec 4, 11.1, 11.2): measurement sets of one reporting option -> score.
 
 Pure: reference data and rules come in as arguments. The per-measure arithmetic lives in
 :mod:`mips.categories.quality_measure` (re-exported here: ``decile_points``, ``performance_rate``,
@@ -9,23 +9,28 @@ administrative-claims measures, the small practice bonus and improvement, and bu
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..explain import Node
 from ..models.cms_data import CmsData
 from ..models.submission import MeasurementSet
 from ..reference import ReferenceData
+from ..reference.models import Benchmark
 from ..rules import YearRules
+from ..rules.formulas import FormulaRegistry
 from ..rules.quality import QualityRules
 from ..scoring import CategoryResult, ScoringContext
 from .quality_measure import (
     CASE_MINIMUM,
     NO_BENCHMARK,
+    NO_RATE,
     NOT_ALLOWED,
+    SCORED,
     SUPPRESSED,
     UNKNOWN,
+    DecilePlacement,
     MeasureScore,
     _fmt,
     benchmark_metadata,
@@ -34,6 +39,7 @@ from .quality_measure import (
     data_completeness,
     decile_points,
     performance_rate,
+    place_cost_style,
     place_rate,
     score_cahps,
     score_measurement,
@@ -137,7 +143,7 @@ def _apply_option_filter(
             if allowed is not None
             # allowedPrograms lists MVP ids inconsistently (112: only M1366), so traditional MIPS only
             # refuses measures reserved to the APP (e.g. the Medicare CQMs 001SSP, 134SSP, 236SSP)
-            else (s.measure is None or not set(s.measure.allowed_programs) <= {qr.app_program_name})
+            else (s.measure is None or not set(s.measure.allowed_programs) <= _app_programs(qr))
         )
         if not ok:
             s.status = NOT_ALLOWED
@@ -149,6 +155,75 @@ def _apply_option_filter(
             continue
         kept.append(s)
     return kept
+
+
+#: (CMS-calculated rate, benchmark row, rules) -> placement of an administrative-claims quality measure
+AdminClaimsPlacement = Callable[[float, Benchmark, QualityRules], DecilePlacement]
+ADMIN_CLAIMS_PLACEMENT: FormulaRegistry[AdminClaimsPlacement] = FormulaRegistry(
+    "administrative-claims quality measure placement"
+)
+
+
+@ADMIN_CLAIMS_PLACEMENT.register(2024)
+def _admin_percentiles(value: float, bm: Benchmark, qr: QualityRules) -> DecilePlacement:
+    """Through PY2024: the row's percentile distribution, direction from ``isInverse`` (spec 4.4.6)."""
+    return place_rate(value, bm, qr.outside_p1_p99_points)
+
+
+@ADMIN_CLAIMS_PLACEMENT.register(2025)
+def _admin_cost_style(value: float, bm: Benchmark, qr: QualityRules) -> DecilePlacement:
+    """From PY2025: scored like cost, on the median/SD ladder (median = 7.5; rules-2025-2026 §4.7, QMD
+    benchmarks-schema 'For cost and admin claims quality measures')."""
+    place = place_cost_style(value, bm, qr.outside_p1_p99_points)
+    return replace(place, detail="Cost-style median/SD ladder (median = 7.5 points): " + place.detail)
+
+
+def _app_programs(qr: QualityRules) -> set[str]:
+    """Programs of the APP quality sets: a measure reserved to them is not a traditional MIPS measure.
+    ``ssp`` (Shared Savings Program, listed beside appPlus from 2025) is no MIPS program of its own."""
+    names = {qr.app_program_name}
+    if qr.app_plus_program_name:
+        names |= {qr.app_plus_program_name, "ssp"}
+    return names
+
+
+def _for_program(qr: QualityRules, ctx: ScoringContext) -> QualityRules:
+    """The APP Plus (rules-2025-2026 §11.3) is the APP with another quality set: same rules, its slots."""
+    if (
+        ctx.reporting_option == "app"
+        and qr.app_plus_program_name
+        and ctx.program_name == qr.app_plus_program_name
+    ):
+        return replace(
+            qr,
+            app_measure_slots=qr.app_plus_measure_slots,
+            app_admin_claims_measures=qr.app_plus_admin_claims_measures,
+        )
+    return qr
+
+
+def _coa(tally: _Tally, ctx: ScoringContext, qr: QualityRules, denominator: float) -> tuple[float, str]:
+    """Complex Organization Adjustment (42 CFR 414.1380(b)(1)(vii)(C), from PY2025): +1 achievement point
+    per counted eCQM that met data completeness and the case minimum, for virtual groups and APM Entities;
+    no measure above 10 points; in total at most 10% of the available points."""
+    coa = qr.complex_organization_adjustment
+    if coa is None or ctx.entity_type not in coa.entity_types:
+        return 0.0, ""
+    ecqms = [s for s in tally.picked if s.submission_method == coa.submission_method and s.status == SCORED]
+    each = [min(coa.points_per_measure, max(0.0, coa.measure_max_points - (s.points or 0.0))) for s in ecqms]
+    cap = coa.cap_fraction_of_available * denominator
+    total = min(cap, sum(each))
+    if not ecqms:
+        return 0.0, (
+            f"Complex Organization Adjustment: no counted eCQM meeting data completeness and the case "
+            f"minimum ({ctx.entity_type}): 0 points"
+        )
+    terms = " + ".join(f"{s.measure_id} {_fmt(e)}" for s, e in zip(ecqms, each, strict=True))
+    return total, (
+        f"Complex Organization Adjustment ({ctx.entity_type}): {terms} = {_fmt(sum(each))}, capped at "
+        f"{_fmt(coa.cap_fraction_of_available * 100)}% of {_fmt(denominator)} available points "
+        f"({_fmt(cap)}): {_fmt(total)} points (42 CFR 414.1380(b)(1)(vii)(C))"
+    )
 
 
 def _app_excluded(s: MeasureScore) -> bool:
@@ -369,6 +444,11 @@ def _score_admin(
             )
         elif calc.attributed_cases < rule.case_minimum:
             why = f"{calc.attributed_cases} attributed cases is below the case minimum of {rule.case_minimum}"
+        elif not qr.admin_claims_benchmarks_usable:
+            why = (
+                f"the {ctx.performance_year} administrative-claims benchmark rows are CMS mock data, not "
+                "scoring benchmarks (preview)"
+            )
         elif not math.isfinite(calc.value) or calc.value < 0:
             why = f"the CMS-calculated value {calc.value!r} is not a valid rate (a non-negative number)"
         elif bm is None or benchmark_problem(bm) is not None:
@@ -381,7 +461,7 @@ def _score_admin(
             skipped.append(node)
             continue
         assert bm is not None and rule is not None
-        place = place_rate(calc.value, bm, qr.outside_p1_p99_points)
+        place = ADMIN_CLAIMS_PLACEMENT.for_year(ctx.performance_year)(calc.value, bm, qr)
         pts = round(place.points, qr.measure_points_decimals)
         lines = [
             f"Risk-standardized rate {_fmt(calc.value)} ({calc.attributed_cases} cases, minimum "
@@ -530,7 +610,7 @@ def score_quality(
 ) -> CategoryResult:
     """The quality category score of one reporting option (spec 4.10): (points + bonus) / available x 100
     + improvement, capped at 100; with an explanation tree down to every measure."""
-    qr = rules.quality
+    qr = _for_program(rules.quality, ctx)
     option = ctx.reporting_option
     data_submitted = any(ms.measurements for ms in measurement_sets if ms.category == "quality")
     scores, notes = _score_all(measurement_sets, ctx, ref, qr)
@@ -579,7 +659,10 @@ def score_quality(
 
     numerator = tally.numerator()
     denominator = tally.denominator(qr.measure_denominator_points)
+    coa, coa_detail = _coa(tally, ctx, qr, denominator)
     n_submitted = sum(1 for s in kept if s.submitted)
+    # minimum submission criteria (from PY2025, see mips.reweighting): measures with num/den data
+    with_data = sum(1 for s in kept if s.submitted and s.status != NO_RATE)
     bonus = (
         qr.small_practice_bonus
         if (ctx.small_practice and n_submitted >= 1 and option in qr.small_practice_bonus_options)
@@ -605,6 +688,8 @@ def score_quality(
         "adminClaimsPending": cms_data is None,
         "fullParticipation": tally.full_participation and n_submitted > 0,
     }
+    if qr.complex_organization_adjustment is not None:
+        metadata["complexOrganizationAdjustment"] = coa
 
     measures_node = Node(
         name="measures",
@@ -649,10 +734,10 @@ def score_quality(
             not_scored_reason="no scorable quality measure",
             data_submitted=data_submitted,
             explanation=explanation,
-            metadata=metadata,
+            metadata={**metadata, "measuresWithData": with_data},
         )
 
-    raw = (numerator + bonus) / denominator * 100.0 + improvement
+    raw = (numerator + bonus + coa) / denominator * 100.0 + improvement
     score = min(qr.category_cap, raw)
     if not data_submitted and not tally.admin:
         score = 0.0
@@ -691,6 +776,8 @@ def score_quality(
         Node(name="smallPracticeBonus", value=bonus, detail=bonus_detail),
         Node(name="improvement", value=improvement, detail=imp_detail),
     ]
+    if coa_detail:
+        parts.insert(-1, Node(name="complexOrganizationAdjustment", value=coa, detail=coa_detail))
     if not data_submitted and not tally.admin:
         detail = (
             "No quality data submitted: quality is scored 0 (a category scored zero is not reweighted, "
@@ -698,8 +785,9 @@ def score_quality(
         )
     else:
         capped = " capped at 100" if raw > qr.category_cap else ""
+        coa_term = f" + {_fmt(coa)}" if coa else ""
         detail = (
-            f"Quality = ({_fmt(numerator)} + {_fmt(bonus)}) / {_fmt(denominator)} x 100 + "
+            f"Quality = ({_fmt(numerator)} + {_fmt(bonus)}{coa_term}) / {_fmt(denominator)} x 100 + "
             f"{_fmt(improvement)} "
             f"= {_fmt(raw)}%{capped} ({label})"
         )
@@ -711,9 +799,9 @@ def score_quality(
         reporting_option=option,
         mvp_id=metadata["mvpId"],
         score=score,
-        points=numerator + bonus,
+        points=numerator + bonus + coa,
         max_points=denominator,
         data_submitted=data_submitted,
         explanation=explanation,
-        metadata=metadata,
+        metadata={**metadata, "measuresWithData": with_data},
     )

@@ -134,6 +134,15 @@ def place_rate(rate: float, benchmark: Benchmark, outside_points: float = 1.0) -
     return DecilePlacement(outside_points, 0, None, None, f"Rate {_fmt(rate)} fits no decile of this row")
 
 
+def place_cost_style(value: float, benchmark: Benchmark, above_p99_points: float) -> DecilePlacement:
+    """The cost-style placement (spec 7.2): always lower-is-better on the median/SD ladder (median
+    (p30 + p40) / 2 earns 7.5), above p99 ``above_p99_points``. Serves cost measures (every year) and
+    administrative-claims quality measures from PY2025 (rules-2025-2026 §4.7): the one placement function
+    :func:`place_rate`, on the row read as inverse."""
+    row = benchmark if benchmark.is_inverse else benchmark.model_copy(update={"is_inverse": True})
+    return place_rate(value, row, above_p99_points)
+
+
 def decile_points(rate: float, benchmark: Benchmark) -> float:
     """Achievement points 1-10 for ``rate`` on ``benchmark`` (spec 4.4.3, direct and inverse mapping).
 
@@ -503,6 +512,16 @@ def topped_out_cap_applies(ctx: ScoringContext, rules: QualityRules) -> bool:
     return ctx.reporting_option != "app" or rules.app_topped_out_cap_applies
 
 
+def cap_removed(measure: Measure | None, submission_method: str, rules: QualityRules) -> bool:
+    """42 CFR 414.1380(b)(1)(ii)(E) from PY2025: measures impacted by limited measure choice are scored on a
+    defined topped-out benchmark without the 7-point cap (measures-data ``sevenPointCapRemoved``)."""
+    return (
+        rules.topped_out_cap_removed_from_measures_data
+        and measure is not None
+        and submission_method in measure.seven_point_cap_removed
+    )
+
+
 def score_benchmarked(
     rate: float,
     bm: Benchmark,
@@ -510,9 +529,10 @@ def score_benchmarked(
     floor: float | None,
     label: str,
     cap_applies: bool = True,
+    no_cap: bool = False,
 ) -> tuple[float, list[str], dict[str, Any]]:
-    """Points on a usable benchmark row: decile mapping, then the 7-point cap (unless ``cap_applies`` is
-    False: the APP), then a new-measure floor."""
+    """Points on a usable benchmark row: decile mapping, then the 7-point cap (unless ``no_cap``: the
+    measure's cap is removed that year, or ``cap_applies`` is False: the APP), then a new-measure floor."""
     place = place_rate(rate, bm, rules.outside_p1_p99_points)
     pts = place.points
     lines = [place.detail]
@@ -524,7 +544,12 @@ def score_benchmarked(
     }
     if place.decile not in (0, 10) and place.lower is not None and place.upper is not None:
         meta["partialDecileScore"] = pts - place.decile
-    if bm.is_topped_out_by_program and not cap_applies:
+    if bm.is_topped_out and no_cap:
+        lines.append(
+            "Topped out, but the 7-point cap is removed for this measure and collection type "
+            "(defined topped-out benchmark, sevenPointCapRemoved)"
+        )
+    elif bm.is_topped_out_by_program and not cap_applies:
         lines.append(
             "Topped out by program, but the APP does not apply the "
             f"{_fmt(rules.topped_out_cap)}-point cap (42 CFR 414.1367(c)(1)(ii))"
@@ -674,8 +699,9 @@ def score_measurement(
         lines.append(f"{why[0].upper() + why[1:]}: {outcome}")
         return done(fail, status, True)
     assert bm is not None and inputs.rate is not None
+    no_cap = cap_removed(measure, submission_method, rules)
     pts, more, meta = score_benchmarked(
-        inputs.rate, bm, rules, floor, label, cap_applies=topped_out_cap_applies(ctx, rules)
+        inputs.rate, bm, rules, floor, label, cap_applies=topped_out_cap_applies(ctx, rules), no_cap=no_cap
     )
     lines.extend(more)
     node.metadata.update(meta)

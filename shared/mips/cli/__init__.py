@@ -28,7 +28,10 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mips",
-        description="Score MIPS 2024 (payment year 2026) exactly as CMS does, and explain every point.",
+        description=(
+            "Score MIPS exactly as CMS does (performance years 2024 and 2025; 2026 as a preview), "
+            "and explain every point."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"mips {ENGINE_VERSION}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

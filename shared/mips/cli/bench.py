@@ -7,6 +7,7 @@ import json
 import sys
 
 from ..reference import ReferenceDataError
+from ..rules import DEFAULT_PERFORMANCE_YEAR, SCORED_YEARS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--repeat", type=int, default=None, help="passes per stage, best kept (default 3; quick 1)"
     )
     p.add_argument("--load-runs", type=int, default=None, help="cold-load interpreters (default 5; quick 1)")
-    p.add_argument("--year", type=int, default=2024, help="performance year (default 2024)")
+    p.add_argument(
+        "--year",
+        type=int,
+        default=DEFAULT_PERFORMANCE_YEAR,
+        help=f"performance year (default {DEFAULT_PERFORMANCE_YEAR}; scored: {SCORED_YEARS})",
+    )
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument(
         "--qrda3-mb", type=int, default=None, help="generated QRDA III file size in MB (default 200; quick 0)"

@@ -6,11 +6,17 @@ import argparse
 import sys
 
 from ..reference import ReferenceDataError, load_reference
+from ..rules import DEFAULT_PERFORMANCE_YEAR, SCORED_YEARS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("reference", help="resolve the CMS qpp-measures-data files and print their version")
-    p.add_argument("--year", type=int, default=2024, help="performance year (default 2024)")
+    p.add_argument(
+        "--year",
+        type=int,
+        default=DEFAULT_PERFORMANCE_YEAR,
+        help=f"performance year (default {DEFAULT_PERFORMANCE_YEAR}; scored: {SCORED_YEARS})",
+    )
     p.set_defaults(func=run)
 
 

@@ -7,12 +7,18 @@ import json
 from dataclasses import fields
 from typing import Any
 
-from ..rules import UnsupportedPerformanceYear, rules_for
+from ..rules import DEFAULT_PERFORMANCE_YEAR, SCORED_YEARS, UnsupportedPerformanceYear, rules_for
+from ..rules.loader import rows_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("rules", help="list the scoring parameters of a year with their citations")
-    p.add_argument("--year", type=int, default=2024, help="performance year (default 2024)")
+    p.add_argument(
+        "--year",
+        type=int,
+        default=DEFAULT_PERFORMANCE_YEAR,
+        help=f"performance year (default {DEFAULT_PERFORMANCE_YEAR}; scored: {SCORED_YEARS})",
+    )
     p.add_argument("--unconfirmed", action="store_true", help="only parameters the spec marks UNCONFIRMED")
     p.add_argument("--json", action="store_true", help="JSON instead of text")
     p.set_defaults(func=run)
@@ -41,27 +47,37 @@ def run(args: argparse.Namespace) -> int:
         return 2
     rows = []
     for category, rule_set in year.rule_sets().items():
+        dated = rows_for(category, args.year)
         for f in fields(rule_set):
             if f.name == "sources":
                 continue
             source = rule_set.sources.get(f.name, "")
             if args.unconfirmed and "UNCONFIRMED" not in source:
                 continue
+            dated_row = dated.get(f.name)
             rows.append(
                 {
                     "category": category,
                     "name": f.name,
                     "value": _plain(getattr(rule_set, f.name)),
                     "source": source,
+                    # the year from which this value is in force; None = not in force (class default)
+                    "fromYear": dated_row.from_year if dated_row else None,
+                    "status": dated_row.status if dated_row else "notInForce",
                 }
             )
     if args.json:
         print(json.dumps(rows, indent=2, default=str))
         return 0
+    print(f"Performance year {args.year} (payment year {year.payment_year}): {year.status} rule pack")
+    for note in year.estimates:
+        print(f"  estimate: {note}")
+    print()
     for row in rows:
         value = json.dumps(row["value"], default=str)
         if len(value) > 100:
             value = value[:97] + "..."
-        print(f"{row['category']}.{row['name']} = {value}\n    {row['source']}")
+        since = f"from {row['fromYear']}, {row['status']}" if row["fromYear"] else "not in force this year"
+        print(f"{row['category']}.{row['name']} = {value}\n    [{since}] {row['source']}")
     print(f"\n{len(rows)} parameter(s) for performance year {args.year} (payment year {year.payment_year})")
     return 0

@@ -98,13 +98,16 @@ def _read(path: str, kind: str) -> bytes:
 
 
 def _year_of(data: bytes, file: str) -> int:
-    """The submission's performance year (for the reference data), 2024 when it does not tell."""
-    from ..rules import RULES
+    """The submission's performance year (for the reference data); the first scored year when it does
+    not tell (the validation then names the year problem)."""
+    from ..rules import DEFAULT_PERFORMANCE_YEAR, RULES
     from ..screening import screen, unwrap
 
     doc = screen(data, filename=file, expected_kind="submission").doc
     year = unwrap(doc)[0].get("performanceYear") if doc is not None else None
-    return year if isinstance(year, int) and not isinstance(year, bool) and year in RULES else 2024
+    if isinstance(year, int) and not isinstance(year, bool) and year in RULES:
+        return year
+    return DEFAULT_PERFORMANCE_YEAR
 
 
 def key_mismatch(named: list[tuple[str, str, Any]]) -> str | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..qrda3.adapt import validate_xml_path
 from ..reference import ReferenceDataError, load_reference
+from ..rules import DEFAULT_PERFORMANCE_YEAR, SCORED_YEARS
 from ..validation import KINDS, ValidationReport, validate_path
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -40,7 +41,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="treat every file as this kind (default: detect by content)",
     )
-    p.add_argument("--year", type=int, default=2024, help="performance year (default 2024)")
+    p.add_argument(
+        "--year",
+        type=int,
+        default=DEFAULT_PERFORMANCE_YEAR,
+        help=f"performance year (default {DEFAULT_PERFORMANCE_YEAR}; scored: {SCORED_YEARS})",
+    )
     p.set_defaults(func=run)
 
 

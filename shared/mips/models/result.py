@@ -40,6 +40,9 @@ class PaymentAdjustmentOut(_Out):
     payment_year: int
     percent: float
     direction: Literal["positive", "neutral", "negative"]
+    #: optional (omitted unless true): the percent rests on an estimated scaling factor, and why
+    estimated: bool | None = None
+    estimate_reason: str | None = None
 
 
 class VersionsOut(_Out):
@@ -63,7 +66,8 @@ class ScoreResult(_Out):
     entity: EntityOut
     reporting_option: ReportingOption
     mvp_id: str | None = None
-    status: Literal["preliminary", "final"]
+    #: ``preview``: a year whose rule pack is a preview (see ``estimates``)
+    status: Literal["preliminary", "final", "preview"]
     eligibility: EligibilityOut
     special_statuses: list[str] = Field(default_factory=list)
     categories: dict[str, CategoryOut]
@@ -77,6 +81,8 @@ class ScoreResult(_Out):
     #: absent otherwise (emitted only when set)
     scoring_standard: str | None = None
     warnings: list[WarningOut] = Field(default_factory=list)
+    #: optional (omitted when empty): which parts of this result are estimates, and why
+    estimates: list[str] | None = None
 
     def to_doc(self) -> dict[str, Any]:
         """The exact JSON document of contract 2: camelCase, numbers rounded to 4 dp.
@@ -85,17 +91,23 @@ class ScoreResult(_Out):
         ``warnings`` (optional) only when an input had validation warnings.
         """
         doc = self.model_dump(by_alias=True, mode="json")
-        if not doc.get("warnings"):
-            doc.pop("warnings", None)
-        if doc.get("mvpId") is None:
-            doc.pop("mvpId", None)
-        if doc.get("scoringStandard") is None:
-            doc.pop("scoringStandard", None)
+        _drop_unset_optional(doc)
         for alt in doc.get("alternatives", []):
             alt.pop("alternatives", None)
             alt.pop("warnings", None)
-            if alt.get("mvpId") is None:
-                alt.pop("mvpId", None)
-            if alt.get("scoringStandard") is None:
-                alt.pop("scoringStandard", None)
+            _drop_unset_optional(alt)
         return round4(doc)
+
+
+def _drop_unset_optional(doc: dict[str, Any]) -> None:
+    """Optional fields added after the first contract appear only when set (documents stay unchanged)."""
+    for key in ("mvpId", "scoringStandard", "estimates"):
+        if doc.get(key) is None:
+            doc.pop(key, None)
+    for key in ("warnings",):  # optional lists: only when not empty
+        if not doc.get(key):
+            doc.pop(key, None)
+    pay = doc.get("paymentAdjustment") or {}
+    for key in ("estimated", "estimateReason"):
+        if pay.get(key) is None:
+            pay.pop(key, None)

@@ -35,7 +35,7 @@ from ..models import CmsData, EntityKey, Problem, Profile, Submission
 from ..models.result import WarningOut
 from ..problems import ProblemCode
 from ..reference import ReferenceData, load_reference
-from ..rules import UnsupportedPerformanceYear, YearRules, rules_for
+from ..rules import DEFAULT_PERFORMANCE_YEAR, UnsupportedPerformanceYear, YearRules, rules_for
 from ..scoring import CategoryResult, ScoringContext
 from ..screening import max_input_bytes, screen, too_large
 from ..validation import result_warnings, validate_document
@@ -56,7 +56,7 @@ QUEUE_ENV = {
     "reweighting": "REWEIGHTING_QUEUE_URL",
     "aggregator": "AGGREGATOR_QUEUE_URL",
 }
-DEFAULT_YEAR = 2024
+DEFAULT_YEAR = DEFAULT_PERFORMANCE_YEAR
 
 
 @dataclass
@@ -112,7 +112,8 @@ class Pipeline:
 
 # -- ingest ------------------------------------------------------------------------------------------
 def _performance_year(doc: Any) -> int:
-    """Peek at ``performanceYear`` of the screened document to pick the reference data (default 2024)."""
+    """Peek at ``performanceYear`` of the screened document to pick the reference data (default: the
+    first year)."""
     if isinstance(doc, dict):
         inner = (doc.get("data") or {}).get("submission") if isinstance(doc.get("data"), dict) else None
         year = (inner if isinstance(inner, dict) else doc).get("performanceYear")

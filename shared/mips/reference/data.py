@@ -90,12 +90,15 @@ def load_directory(
 
     exclusions_path = directory / "benchmark-exclusion-reasons.json"
     clusters_path = directory / "clinical-clusters.json"
+    averages_path = directory / "cost-national-averages.json"  # absent upstream for 2026
     return ReferenceData(
         year=year,
         measures=_MEASURES.validate_json(read("measures-data.json")),
         benchmarks=_BENCHMARKS.validate_json(read("benchmarks.json")),
         mvps=_MVPS.validate_json(read("mvp.json")),
-        cost_national_averages=_AVERAGES.validate_json(read("cost-national-averages.json")),
+        cost_national_averages=(
+            _AVERAGES.validate_json(averages_path.read_bytes()) if averages_path.is_file() else ()
+        ),
         benchmark_exclusions=(
             _EXCLUSIONS.validate_python(json.loads(exclusions_path.read_bytes()))
             if exclusions_path.is_file()
@@ -112,8 +115,20 @@ def load_directory(
     )
 
 
+def load_reference(year: int | None = None) -> ReferenceData:
+    """The reference data for ``year`` (default: the first year the engine scores), resolved (see
+    :mod:`mips.reference.resolve`), cached per process."""
+    if year is None:
+        from ..rules import DEFAULT_PERFORMANCE_YEAR  # the rules name the years; data does not
+
+        year = DEFAULT_PERFORMANCE_YEAR
+    return _load_reference(year)
+
+
 @lru_cache(maxsize=8)
-def load_reference(year: int = 2024) -> ReferenceData:
-    """The reference data for ``year``, resolved (see :mod:`mips.reference.resolve`), cached per process."""
+def _load_reference(year: int) -> ReferenceData:
     where: ResolvedReference = resolve(year)
     return load_directory(year, where.directory, version=where.version, origin=where.origin)
+
+
+load_reference.cache_clear = _load_reference.cache_clear  # type: ignore[attr-defined]

@@ -37,6 +37,8 @@ class Measure(_RefModel):
     overall_algorithm: str | None = None
     strata: tuple[Stratum, ...] = ()
     is_registry_measure: bool = False
+    #: collection types whose topped-out benchmark has no 7-point cap (from PY2025 data)
+    seven_point_cap_removed: tuple[str, ...] = ()
     # improvement activities
     weight: str | None = None
     subcategory_id: str | None = None

@@ -29,6 +29,9 @@ DEFAULT_BASE_URL = "https://raw.githubusercontent.com/{repository}/{commit}/"
 #: The files of one year the engine reads, by their local (flattened) name.
 REQUIRED_FILES = ("measures-data.json", "benchmarks.json", "cost-national-averages.json", "mvp.json")
 OPTIONAL_FILES = ("benchmark-exclusion-reasons.json", "clinical-clusters.json")
+#: Files a year may lack upstream (there is no ``benchmarks/2026/cost-national-averages.json``): such a
+#: year's manifest omits them and they are then not required.
+YEAR_OPTIONAL_FILES = ("cost-national-averages.json",)
 
 
 class ReferenceDataError(RuntimeError):
@@ -104,8 +107,17 @@ def version_of(directory: Path, year: int) -> str:
     return f"qpp-measures-data@local-{combined}"
 
 
-def _complete(directory: Path) -> bool:
-    return all((directory / name).is_file() for name in REQUIRED_FILES)
+def required_files(year: int) -> tuple[str, ...]:
+    """The required files of ``year``: :data:`REQUIRED_FILES`, less those its pinned manifest omits."""
+    try:
+        pinned = _year_manifest(year)
+    except ReferenceDataError:
+        return REQUIRED_FILES
+    return tuple(n for n in REQUIRED_FILES if n in pinned or n not in YEAR_OPTIONAL_FILES)
+
+
+def _complete(directory: Path, year: int) -> bool:
+    return all((directory / name).is_file() for name in required_files(year))
 
 
 def download_year(year: int, target: Path, base_url: str | None = None) -> None:
@@ -145,20 +157,22 @@ def resolve(year: int) -> ResolvedReference:
     env_dir = os.environ.get(REFERENCE_DIR_ENV)
     if env_dir:
         directory = Path(env_dir) / str(year)
-        if not _complete(directory):
-            missing = [n for n in REQUIRED_FILES if not (directory / n).is_file()]
+        if not _complete(directory, year):
+            missing = [n for n in required_files(year) if not (directory / n).is_file()]
             raise ReferenceDataError(
                 f"{REFERENCE_DIR_ENV}={env_dir}: {directory} lacks {', '.join(missing)} "
-                f"(expected <dir>/<year>/{{{','.join(REQUIRED_FILES)}}})"
+                f"(expected <dir>/<year>/{{{','.join(required_files(year))}}})"
             )
         return ResolvedReference(year, directory, "env", version_of(directory, year))
     for cand in shared_reference_candidates():
         directory = cand / str(year)
-        if _complete(directory):
+        if _complete(directory, year):
             return ResolvedReference(year, directory, "shared", version_of(directory, year))
     directory = cache_root() / str(year)
     pinned = _year_manifest(year)
-    if _complete(directory) and all(sha256_of(directory / n) == pinned[n]["sha256"] for n in REQUIRED_FILES):
+    if _complete(directory, year) and all(
+        sha256_of(directory / n) == pinned[n]["sha256"] for n in required_files(year)
+    ):
         return ResolvedReference(year, directory, "cache", version_of(directory, year))
     download_year(year, directory)
     return ResolvedReference(year, directory, "download", version_of(directory, year))

@@ -45,6 +45,8 @@ _SHORT = {"quality": "Quality", "cost": "Cost", "ia": "IA", "pi": "PI"}
 PARAMETER_WORDS = {
     "scaling_factor": "the budget-neutrality scaling factor",
     "final_score_comparison_decimals": "how the final score is rounded before the comparison",
+    "estimate_scaling_factor": "the scaling factor assumed until CMS publishes the year's factor",
+    "performance_threshold": "the performance threshold",
 }
 #: steps of the waterfall besides the categories (root parts in final-score points)
 _EXTRA_STEPS = {"bonuses": "Bonus", "finalScoreCap": "Cap", "thresholdRule": "Threshold rule"}
@@ -121,32 +123,50 @@ def _badges(doc: Mapping[str, Any], rules: YearRules | None) -> tuple[list[tuple
     """(badges as (css class, text), notices in plain words)."""
     badges: list[tuple[str, str]] = []
     notices: list[str] = []
-    if doc.get("status") == "preliminary":
+    status = doc.get("status")
+    preview = (
+        status == "preview"
+        or bool(doc.get("preview"))
+        or "preview" in str((doc.get("versions") or {}).get("rules", "")).lower()
+        or getattr(rules, "status", None) == "preview"
+    )
+    if status == "preliminary":
         badges.append(("b-preliminary", "PRELIMINARY"))
         notices.append(
             "Preliminary: an input this score depends on (the CMS profile or the CMS-calculated data) has "
             "not arrived yet. The score and the payment adjustment can still change."
         )
-    else:
+    elif not preview:
         badges.append(("b-final", "FINAL inputs"))
+    pay = doc.get("paymentAdjustment") or {}
     unconfirmed = rules.payment.unconfirmed() if rules is not None else []
-    if unconfirmed:
+    if pay.get("estimated") is True or unconfirmed:
         badges.append(("b-estimated", "ESTIMATED adjustment"))
-        notices.append(
-            "Estimated payment adjustment: it uses parameter(s) CMS has not confirmed yet ("
-            + "; ".join(PARAMETER_WORDS.get(u, u) for u in unconfirmed)
-            + "), so the percentage is an estimate."
-        )
+        if pay.get("estimated") is True:
+            notices.append(
+                "Estimated payment adjustment: "
+                + str(pay.get("estimateReason") or "it rests on a parameter CMS has not published yet")
+                + "."
+            )
+        if unconfirmed:
+            notices.append(
+                "Estimated payment adjustment: it uses parameter(s) CMS has not confirmed yet ("
+                + "; ".join(PARAMETER_WORDS.get(u, u) for u in unconfirmed)
+                + "), so the percentage is an estimate."
+            )
     for part in _root_parts_all(doc):  # a score part resting on an unconfirmed formula (e.g. the bonus)
         detail = str(part.get("detail", ""))
         if part.get("unit") == "points" and ("UNCONFIRMED" in detail or "cannot be computed" in detail):
             what = str(part.get("title") or part.get("name"))
             badges.append(("b-estimated", f"ESTIMATED {what.lower()}"))
             notices.append(f"Estimated {what.lower()}: {part.get('detail')}")
-    rules_version = str((doc.get("versions") or {}).get("rules", ""))
-    if doc.get("preview") or "preview" in rules_version.lower() or getattr(rules, "preview", False):
+    if preview:
         badges.append(("b-preview", "PREVIEW rules"))
-        notices.append("Preview: this performance year's rules are not final; the score may change.")
+        notices.append(
+            "Preview: this performance year's rules are not final (only the parts knowable today are "
+            "scored); the score may change."
+        )
+    notices.extend(f"Estimate: {note}" for note in doc.get("estimates") or [])
     return badges, notices
 
 

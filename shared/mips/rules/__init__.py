@@ -1,21 +1,28 @@
-"""The per-year rules table: ``rules_for(2024)`` returns every parameter the 2024 engine uses.
+"""The per-year rules table: ``rules_for(year)`` returns every parameter the engine uses for that year.
 
-Rules that change by year (weights, thresholds, points, caps) live here, never in ``if year ==`` code.
+The values live in ``shared/mips/parameters/*.yaml`` (dated, cited data; see :mod:`.loader`); this
+module builds the typed rule sets from them once per process. Rules that change by year (weights,
+thresholds, points, caps) are data, never ``if year ==`` code; a formula that changes by year is a
+dated entry of a :class:`~.formulas.FormulaRegistry`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 from .base import RuleSet
-from .bonus import BONUS_2024, BonusRules
-from .cost import COST_2024, CostRules
-from .eligibility import ELIGIBILITY_2024, EligibilityRules
-from .ia import IA_2024, IaRules
-from .payment import PAYMENT_2024, PaymentRules
-from .pi import PI_2024, PiRules
-from .quality import QUALITY_2024, QualityRules
-from .weights import WEIGHTS_2024, WeightRules
+from .bonus import BonusRules
+from .cost import CostRules
+from .eligibility import EligibilityRules
+from .ia import IaRules
+from .loader import ParameterError, build, years
+from .payment import PaymentRules
+from .pi import PiRules
+from .quality import QualityRules
+from .weights import WeightRules
+
+PackStatus = Literal["exact", "preview"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,6 +37,10 @@ class YearRules:
     weights: WeightRules
     payment: PaymentRules
     bonus: BonusRules
+    #: ``exact`` (scored as CMS does) or ``preview`` (knowable parts only; see ``estimates``)
+    status: PackStatus = "exact"
+    #: the parts of a result that are estimates this year, and why (``years.yaml``)
+    estimates: tuple[str, ...] = field(default=())
 
     @property
     def version(self) -> str:
@@ -48,20 +59,45 @@ class YearRules:
         }
 
 
-RULES: dict[int, YearRules] = {
-    2024: YearRules(
-        performance_year=2024,
-        payment_year=2026,
-        quality=QUALITY_2024,
-        ia=IA_2024,
-        pi=PI_2024,
-        cost=COST_2024,
-        eligibility=ELIGIBILITY_2024,
-        weights=WEIGHTS_2024,
-        payment=PAYMENT_2024,
-        bonus=BONUS_2024,
-    )
+#: rule set name (= parameter file name) -> dataclass
+RULE_SET_CLASSES: dict[str, type[RuleSet]] = {
+    "quality": QualityRules,
+    "ia": IaRules,
+    "pi": PiRules,
+    "cost": CostRules,
+    "eligibility": EligibilityRules,
+    "weights": WeightRules,
+    "payment": PaymentRules,
+    "bonus": BonusRules,
 }
+
+
+def load_year(performance_year: int) -> YearRules:
+    """Build one year's rules from the parameter files (validated; raises :class:`ParameterError`)."""
+    entry = years()[performance_year]
+    sets = {name: build(cls, name, performance_year) for name, cls in RULE_SET_CLASSES.items()}
+    payment = sets["payment"]
+    assert isinstance(payment, PaymentRules)
+    if payment.payment_year != entry.payment_year:
+        raise ParameterError(
+            f"payment.yaml payment_year {payment.payment_year} != years.yaml {entry.payment_year} "
+            f"for {performance_year}"
+        )
+    return YearRules(
+        performance_year=performance_year,
+        payment_year=entry.payment_year,
+        status=entry.status,
+        estimates=tuple(entry.estimates),
+        **sets,  # type: ignore[arg-type]
+    )
+
+
+RULES: dict[int, YearRules] = {y: load_year(y) for y in sorted(years())}
+
+#: the year assumed when a command or file names none: the first year this engine scores (years.yaml)
+DEFAULT_PERFORMANCE_YEAR: int = min(RULES)
+#: the scored years, for messages and help texts
+SCORED_YEARS: str = ", ".join(str(y) for y in sorted(RULES))
 
 
 class UnsupportedPerformanceYear(ValueError):
@@ -77,4 +113,12 @@ def rules_for(performance_year: int) -> YearRules:
         ) from None
 
 
-__all__ = ["RULES", "RuleSet", "UnsupportedPerformanceYear", "YearRules", "rules_for"]
+__all__ = [
+    "DEFAULT_PERFORMANCE_YEAR",
+    "RULES",
+    "ParameterError",
+    "RuleSet",
+    "UnsupportedPerformanceYear",
+    "YearRules",
+    "rules_for",
+]
