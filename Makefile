@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install reference test demo lint bench clean
+.PHONY: install reference test demo lint bench clean emulators-up emulators-down test-endpoints
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,18 @@ lint: $(STAMP)
 
 bench: reference
 	$(BIN)/mips bench
+
+## moto_server (127.0.0.1:5000) and LocalStack (127.0.0.1:4566) as local processes, state in .emulators/
+## (LocalStack installs into .venv-localstack from requirements-localstack.lock on first use).
+emulators-up: $(STAMP)
+	bash scripts/emulators/emulators.sh up
+
+emulators-down:
+	bash scripts/emulators/emulators.sh down
+
+## The pipeline on both emulators (needs emulators-up); results must equal `mips score`.
+test-endpoints: reference
+	$(BIN)/pytest -m endpoint tests/integration/test_endpoints.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam out

@@ -192,12 +192,14 @@ def run_pipeline(
     from ..pipeline.template import DEFAULT_TEMPLATE
 
     where = resolve(target, endpoint_url)
+    name = where.stack_name(stack_name)
     started = time.monotonic()
     with connect(where, FAKE_CREDENTIALS):
         try:
             pipeline = LocalPipeline(
                 template or DEFAULT_TEMPLATE,
-                stack_name=where.stack_name(stack_name),
+                stack_name=name,
+                parameters=where.parameters(name),
                 log_level=log_level,
                 emulator=where.emulator,
             )

@@ -8,7 +8,7 @@ state reset differ:
 - ``moto-server``: a ``moto_server`` process (``make emulators-up``); its state is reset through
   ``POST /moto-api/reset`` before the run, so the run sees only its own resources.
 - ``localstack``: LocalStack (``make emulators-up``), clients from ``localstack_client``'s session;
-  each run gets a fresh stack name, so earlier runs' queues and tables are never read.
+  each run gets a fresh stack name and intake bucket, so earlier runs' resources are never read.
 - ``aws``: the account of the environment's credentials; endpoints resolved by botocore as usual.
 
 ``--endpoint-url`` without ``--target`` is the one-URL shortcut for any other AWS-compatible endpoint.
@@ -66,6 +66,11 @@ class Target:
 
     def stack_name(self, requested: str) -> str:
         return f"{requested}-{uuid.uuid4().hex[:8]}" if self.fresh_stack else requested
+
+    def parameters(self, stack_name: str) -> dict[str, str]:
+        """Template parameters for the run: on a fresh stack the intake bucket is the stack's own too
+        (the template's default name is per account and region, so it would outlive the stack)."""
+        return {"IntakeBucketName": f"{stack_name}-intake".lower()[:63]} if self.fresh_stack else {}
 
 
 def resolve(name: str | None, endpoint_url: str | None = None) -> Target:
