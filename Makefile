@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install reference test demo lint bench clean emulators-up emulators-down test-endpoints
+.PHONY: install reference test demo lint bench clean emulators-up emulators-down test-endpoints sam-lint
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,20 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python scripts/lint_template.py
 
+## `sam validate --lint` from aws-sam-cli, in its own virtualenv (it pins its own boto3 and cfn-lint).
+SAM_VENV  := .venv-sam
+SAM_STAMP := $(SAM_VENV)/.installed-$(shell cksum < requirements-sam.lock | cut -d' ' -f1)
+
+$(SAM_STAMP): requirements-sam.lock
+	@test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install -q --no-compile --disable-pip-version-check -r requirements-sam.lock
+	@rm -f $(SAM_VENV)/.installed-*; touch $@
+
+sam-lint: $(SAM_STAMP)
+	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam validate --lint --template template.yaml --region us-east-1
+
+lint: sam-lint
+
 bench: reference
 	$(BIN)/mips bench
 
@@ -49,4 +63,4 @@ test-endpoints: reference
 	$(BIN)/pytest -m endpoint tests/integration/test_endpoints.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam out
+	rm -rf $(VENV) .venv-localstack .venv-sam .emulators .pytest_cache .mypy_cache .ruff_cache .aws-sam out
