@@ -18,7 +18,7 @@ install: $(STAMP)
 reference: $(STAMP)
 	$(BIN)/mips reference
 
-## The test command (CI runs exactly this).
+## The test command (CI runs this first, then the endpoint stage; endpoint tests are deselected here).
 test: reference
 	$(BIN)/pytest -n 2 --dist loadgroup
 
