@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install reference test demo lint bench clean screenshots
+.PHONY: install reference test demo lint bench clean screenshots emulators-up emulators-down test-endpoints sam-lint
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,9 @@ install: $(STAMP)
 reference: $(STAMP)
 	$(BIN)/mips reference
 
-## The test command (CI runs exactly this). scripts/ensure-chromium installs Debian's chromium for the
-## HTML report's browser test when it is missing (once; it never fails the build).
+## The test command (CI runs this first, then the endpoint stage; endpoint tests are deselected here).
+## scripts/ensure-chromium installs Debian's chromium for the HTML report's browser test when it is
+## missing (once; it never fails the build).
 test: reference
 	@scripts/ensure-chromium
 	$(BIN)/pytest -n 2 --dist loadgroup
@@ -40,8 +41,34 @@ screenshots: reference
 	@scripts/ensure-chromium
 	$(BIN)/python scripts/report_screenshots.py --out docs
 
+## `sam validate --lint` from aws-sam-cli, in its own virtualenv (it pins its own boto3 and cfn-lint).
+SAM_VENV  := .venv-sam
+SAM_STAMP := $(SAM_VENV)/.installed-$(shell cksum < requirements-sam.lock | cut -d' ' -f1)
+
+$(SAM_STAMP): requirements-sam.lock
+	@test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install -q --no-compile --disable-pip-version-check -r requirements-sam.lock
+	@rm -f $(SAM_VENV)/.installed-*; touch $@
+
+sam-lint: $(SAM_STAMP)
+	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam validate --lint --template template.yaml --region us-east-1
+
+lint: sam-lint
+
 bench: reference
 	$(BIN)/mips bench
 
+## moto_server (127.0.0.1:5000) and LocalStack (127.0.0.1:4566) as local processes, state in .emulators/
+## (LocalStack installs into .venv-localstack from requirements-localstack.lock on first use).
+emulators-up: $(STAMP)
+	bash scripts/emulators/emulators.sh up
+
+emulators-down:
+	bash scripts/emulators/emulators.sh down
+
+## The pipeline on both emulators (needs emulators-up); results must equal `mips score`.
+test-endpoints: reference
+	$(BIN)/pytest -m endpoint tests/integration/test_endpoints.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam out
+	rm -rf $(VENV) .venv-localstack .venv-sam .emulators .pytest_cache .mypy_cache .ruff_cache .aws-sam out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,3 +31,15 @@ def samples_dir() -> Path:
     if not SAMPLES.is_dir():
         pytest.skip("../shared/samples is not beside this checkout")
     return SAMPLES
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_configured_aws_endpoints() -> Iterator[None]:
+    """No test follows the shell's AWS_ENDPOINT_URL* (botocore would send moto-meant traffic there):
+    removed for the whole session and botocore told to ignore configured endpoints. The endpoint tests
+    name their emulator explicitly."""
+    with pytest.MonkeyPatch.context() as mp:
+        for key in [k for k in os.environ if k.startswith("AWS_ENDPOINT_URL")]:
+            mp.delenv(key)
+        mp.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+        yield

@@ -119,3 +119,36 @@ def test_given_an_orphan_profile_and_a_traversal_entity_id_then_run_local_lists_
         str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file() and "cases" not in p.parts
     )
     assert written == ["out/rejected/submissions/evil/s.json.errors.json"]
+
+
+def test_given_endpoint_variables_in_the_shell_when_run_local_then_no_request_leaves_the_process(
+    tmp_path, capsys, monkeypatch
+):
+    """Issue 16: the in-process run ignores AWS_ENDPOINT_URL* (moto would let that traffic through)."""
+    import socket
+
+    monkeypatch.delenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", raising=False)
+    for var in (
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_S3",
+        "AWS_ENDPOINT_URL_SQS",
+        "AWS_ENDPOINT_URL_DYNAMODB",
+    ):
+        monkeypatch.setenv(var, "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")
+    connects: list[object] = []
+
+    def refuse(self, address):  # any network connection at all fails the test
+        connects.append(address)
+        raise OSError(f"network connection attempted to {address}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    case = EXAMPLES / "01-individual-clinician"
+    assert main(["run-local", str(case), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "moto (in-process)" in out and "final" in out
+    assert connects == []
+    assert len(list((tmp_path / "results" / "2024" / "individual").rglob("*.json"))) == 1
+    import os
+
+    assert os.environ["AWS_ENDPOINT_URL_S3"] == "http://127.0.0.1:9"  # the shell's variables restored

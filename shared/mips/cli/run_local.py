@@ -4,17 +4,16 @@ Starts moto in-process (no Docker, no AWS account), creates the resources of tem
 with aws-sam-translator), drops the files into the intake bucket as a registry would, drives every
 function until the queues are drained, prints the results and rejected files, and writes the result
 documents under ``--out`` (default ``./out``) as ``results/<year>/<entityType>/<TIN>/<leaf>.json``.
-With ``--endpoint-url`` the same runs against LocalStack or another AWS-compatible endpoint.
+With ``--target moto-server|localstack|aws`` (or ``--endpoint-url``) the same runs against a moto
+server, LocalStack, a real AWS account or another AWS-compatible endpoint (mips.pipeline.targets).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,8 @@ STEM_PREFIXES = {
     "cmsdata": "cms-data/",
     "cms_data": "cms-data/",
 }
+#: on a remote endpoint S3 notifies SQS asynchronously: queues must stay empty this long to be drained
+QUIET_S = 2.0
 KIND_PREFIXES = {"submission": "submissions/", "profile": "profiles/", "cmsData": "cms-data/"}
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -49,12 +50,29 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="input files or folders (default: the shipped examples in mips/examples)",
     )
     p.add_argument("--out", default="out", help="folder for the result documents (default: ./out)")
-    p.add_argument("--endpoint-url", help="AWS-compatible endpoint (LocalStack: http://localhost:4566)")
+    _add_target_arguments(p)
     p.add_argument("--template", help="SAM template (default: template.yaml of this checkout)")
     p.add_argument("--stack-name", default="mips-local", help="prefix of the created queues and tables")
     p.add_argument("--log-level", default="WARNING", help="powertools log level of the functions")
     p.add_argument("--json", action="store_true", help="print a JSON summary instead of the table")
     p.set_defaults(func=run)
+
+
+def _add_target_arguments(p: argparse.ArgumentParser) -> None:
+    """--target and --endpoint-url (mips.pipeline.targets)."""
+    from ..pipeline.targets import TARGETS
+
+    p.add_argument(
+        "--target",
+        choices=TARGETS,
+        help="where to run: moto = in-process (default), moto-server / localstack = the emulators of "
+        "`make emulators-up`, aws = the account of your credentials",
+    )
+    p.add_argument(
+        "--endpoint-url",
+        help="one URL for every service: another AWS-compatible endpoint, or the address of the "
+        "moto-server / localstack target",
+    )
 
 
 # -- which prefix a file goes to ---------------------------------------------------------------------------
@@ -191,41 +209,25 @@ def run_pipeline(
     template: str | None = None,
     stack_name: str = "mips-local",
     log_level: str = "WARNING",
+    target: str | None = None,
 ) -> dict[str, Any]:
     """Provision, drop the files, drain, collect: returns the summary (results, rejected, dead letters)."""
     from ..pipeline import aws
-    from ..pipeline.driver import LocalPipeline, _environment
+    from ..pipeline.driver import LocalPipeline
+    from ..pipeline.targets import connect, resolve
     from ..pipeline.template import DEFAULT_TEMPLATE
 
-    env = (
-        dict(FAKE_CREDENTIALS)
-        if endpoint_url is None
-        else {
-            k: os.environ.get(k) or v
-            for k, v in {
-                **FAKE_CREDENTIALS,
-                "AWS_ACCESS_KEY_ID": "test",
-                "AWS_SECRET_ACCESS_KEY": "test",
-            }.items()
-        }
-    )
-    env.pop("AWS_SESSION_TOKEN", None) if endpoint_url else None
-    mock: AbstractContextManager[Any]
-    if endpoint_url is None:
-        from moto import mock_aws
-
-        mock = mock_aws()
-    else:
-        mock = nullcontext()
+    where = resolve(target, endpoint_url)
+    name = where.stack_name(stack_name)
     started = time.monotonic()
-    with _environment(env), mock:
-        aws.configure(endpoint_url)
+    with connect(where, FAKE_CREDENTIALS):
         try:
             pipeline = LocalPipeline(
                 template or DEFAULT_TEMPLATE,
-                stack_name=stack_name,
+                stack_name=name,
+                parameters=where.parameters(name),
                 log_level=log_level,
-                emulator=endpoint_url is None or endpoint_url.startswith("http://"),
+                emulator=where.emulator,
             )
             stack = pipeline.provision()
             uploaded = []
@@ -233,7 +235,7 @@ def run_pipeline(
                 key = intake_key(path)
                 pipeline.put_object(key, path.read_bytes())
                 uploaded.append(key)
-            handled = pipeline.drain()
+            handled = pipeline.drain(quiet_s=0.0 if where.name == "moto" else QUIET_S)
             result_keys = [k for k in _list_keys(stack.bucket, "results/") if k.endswith(".json")]
             # results/<year>/clinician/... are per-clinician choices (spec 9.2), not entity results
             clinician_keys = [k for k in result_keys if k.split("/")[2:3] == ["clinician"]]
@@ -252,7 +254,7 @@ def run_pipeline(
             }
             dead = pipeline.dead_letters()
         finally:
-            aws.configure(None)
+            aws.reset()
     if out is not None:
         for key, doc in {**docs, **clinicians}.items():
             _write_under(out, key, doc)
@@ -267,7 +269,27 @@ def run_pipeline(
         "orphans": orphans,
         "deadLetters": {k: v for k, v in dead.items() if v},
         "seconds": round(time.monotonic() - started, 2),
+        "target": where.description,
     }
+
+
+def _run_on_target(args: argparse.Namespace, files: list[Path], out: Path) -> dict[str, Any] | None:
+    """The run on ``--target`` / ``--endpoint-url``; ``None`` (after saying why) if it is unusable."""
+    from ..pipeline.targets import TargetError
+
+    try:
+        return run_pipeline(
+            files,
+            out,
+            args.endpoint_url,
+            args.template,
+            args.stack_name,
+            args.log_level,
+            target=getattr(args, "target", None),
+        )
+    except TargetError as exc:
+        print(f"mips run-local: {exc}", file=sys.stderr)
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -280,7 +302,9 @@ def run(args: argparse.Namespace) -> int:
         print("mips run-local: no .json/.xml files to send", file=sys.stderr)
         return 2
     out = Path(args.out)
-    summary = run_pipeline(files, out, args.endpoint_url, args.template, args.stack_name, args.log_level)
+    summary = _run_on_target(args, files, out)
+    if summary is None:
+        return 2
     if args.json:
         print(
             json.dumps(
@@ -289,7 +313,7 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     else:
-        where = args.endpoint_url or "moto (in-process)"
+        where = summary["target"]
         print(
             f"Sent {len(summary['uploaded'])} file(s) through the pipeline on {where}: "
             f"{summary['messagesHandled']} messages in {summary['seconds']} s\n"

@@ -1,6 +1,6 @@
 """The event pipeline's infrastructure code (the only part of ``mips`` that talks to AWS).
 
-- :mod:`.aws` lazily created boto3 clients (endpoint from ``AWS_ENDPOINT_URL`` / ``--endpoint-url``)
+- :mod:`.aws` lazily created boto3 clients (endpoints resolved by botocore, or ``--endpoint-url``)
 - :mod:`.events` S3-in-SQS envelope parsing and the messages between functions
 - :mod:`.store` DynamoDB entity table (input versions, intermediate results, final result) and S3 bucket
 - :mod:`.idempotency` powertools Idempotency keyed on business identity

@@ -270,9 +270,14 @@ class LocalPipeline:
             )
         return out
 
-    def drain(self, max_rounds: int = 500, timeout_s: float = 300.0) -> int:
-        """Poll every mapping until all queues are empty; returns the number of messages handled."""
+    def drain(self, max_rounds: int = 500, timeout_s: float = 300.0, quiet_s: float = 0.0) -> int:
+        """Poll every mapping until all queues are empty; returns the number of messages handled.
+
+        ``quiet_s``: the queues must have stayed empty that long. An emulator server (LocalStack)
+        delivers S3 notifications to SQS asynchronously, so an empty queue right after the upload
+        does not yet mean that nothing is coming; in-process moto delivers them synchronously (0)."""
         handled, started = 0, time.monotonic()
+        quiet_since: float | None = None
         for _ in range(max_rounds):
             progressed = 0
             for mapping in self._ordered_mappings():
@@ -280,7 +285,11 @@ class LocalPipeline:
                     progressed += n
             handled += progressed
             if progressed == 0 and not any(self.pending().values()):
-                return handled
+                quiet_since = quiet_since if quiet_since is not None else time.monotonic()
+                if time.monotonic() - quiet_since >= quiet_s:
+                    return handled
+            else:
+                quiet_since = None
             if time.monotonic() - started > timeout_s:
                 break
             if progressed == 0:

@@ -90,6 +90,18 @@ def _ignore(exc: ClientError, *codes: str) -> bool:
     return exc.response.get("Error", {}).get("Code") in codes
 
 
+#: what an emulator answers for an API it does not implement (never AWS for the APIs used here)
+UNSUPPORTED_CODES = frozenset(
+    {"UnknownOperationException", "NotImplemented", "NotImplementedException", "InvalidAction"}
+)
+
+
+def unsupported(exc: ClientError) -> bool:
+    """True when the endpoint lacks the operation itself (an emulator), not when the call was wrong."""
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return _ignore(exc, *UNSUPPORTED_CODES) or status == 501
+
+
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     """A CloudFormation lifecycle rule (Prefix, ExpirationInDays...) in the S3 API's shape."""
     out: dict[str, Any] = {
@@ -177,6 +189,13 @@ class Provisioner:
             self._attrs[logical_id] = creator(logical_id, res.get("Properties") or {})
         self._creating.discard(logical_id)
 
+    def _optional_missing(self, logical_id: str, operation: str, exc: ClientError) -> None:
+        """An emulator without an optional API: warn and note it in the stack, do not fail."""
+        code = exc.response.get("Error", {}).get("Code")
+        note = f"{logical_id}: {operation} not supported by this endpoint ({code}); skipped"
+        log.warning(note)
+        self.stack.notes.append(note)
+
     def create_all(self) -> Stack:
         for logical_id in self.resources:
             self.ensure(logical_id)
@@ -256,7 +275,9 @@ class Provisioner:
                     TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
                 )
             except ClientError as exc:  # already enabled on a persistent endpoint
-                if not _ignore(exc, "ValidationException"):
+                if unsupported(exc):  # optional here: items only expire later, nothing is scored wrong
+                    self._optional_missing(logical_id, "UpdateTimeToLive", exc)
+                elif not _ignore(exc, "ValidationException"):
                     raise
         if p.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled"):
             try:
