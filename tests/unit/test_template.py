@@ -130,7 +130,9 @@ def test_policies_are_least_privilege(cfn):
     # each function may send only to the next step's queue(s)
     assert "EligibilityQueue" in text["Ingest"] and "QualityQueue" not in text["Ingest"]
     assert "ReweightingQueue" in text["Quality"] and "AggregatorQueue" not in text["Quality"]
-    assert "sqs:SendMessage" not in text["Aggregator"]
+    # ...and to its own dead-letter queue (unfixable messages, issue 10), the aggregator to nothing else
+    sends = [s for s in _statements(cfn, "Aggregator") if "sqs:SendMessage" in json.dumps(s["Action"])]
+    assert [s["Resource"] for s in sends] == [{"Fn::GetAtt": ["AggregatorDLQ", "Arn"]}]
 
 
 def test_code_uris_point_at_existing_folders_with_an_app_module():

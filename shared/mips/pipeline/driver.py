@@ -5,9 +5,14 @@ moto delivers S3 notifications to SQS but does not run Lambda code without Docke
 Lambda's SQS poller: for each event source mapping of the template it receives up to ``BatchSize``
 messages, invokes the function's handler (loaded from its ``CodeUri`` folder, with the function's
 environment variables and a Lambda-shaped context), deletes the records the handler did not report in
-``batchItemFailures``, makes the failed ones visible again (instead of waiting out the 12-minute
-visibility timeout) and, once a message has been received ``maxReceiveCount`` times, moves it to the
+``batchItemFailures`` and, once a message has been received ``maxReceiveCount`` times, moves it to the
 queue's dead-letter queue - until every queue is drained.
+
+A failed message comes back only after the queue's visibility timeout, as on SQS. The driver does not
+wait for it in real time: it keeps a virtual clock and, when nothing else is visible, jumps it to the
+next message's due time. Time passing also ages what depends on it: the in-progress idempotency records
+of the (finished) invocations expire with their function's timeout, as they would on AWS (visibility
+timeout 720 s > function timeout 120 s), so a retry is never blocked by its own earlier attempt.
 """
 
 from __future__ import annotations
@@ -69,6 +74,41 @@ class Invocation:
     error: str | None = None
 
 
+def age_in_progress_records(table: str, millis: int) -> int:
+    """Move the in-progress expiry of every in-progress idempotency record ``millis`` into the past."""
+    ddb, aged = aws.dynamodb(), 0
+    kwargs: dict[str, Any] = {
+        "TableName": table,
+        "FilterExpression": "#s = :inprogress AND attribute_exists(#e)",
+        "ExpressionAttributeNames": {"#s": "status", "#e": "in_progress_expiration"},
+        "ExpressionAttributeValues": {":inprogress": {"S": "INPROGRESS"}},
+    }
+    while True:
+        page = ddb.scan(**kwargs)
+        for item in page.get("Items", []):
+            expiry = int(item["in_progress_expiration"]["N"]) - millis
+            ddb.update_item(
+                TableName=table,
+                Key={"id": item["id"]},
+                UpdateExpression="SET #e = :e",
+                ExpressionAttributeNames={"#e": "in_progress_expiration"},
+                ExpressionAttributeValues={":e": {"N": str(expiry)}},
+            )
+            aged += 1
+        if "LastEvaluatedKey" not in page:
+            return aged
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+@dataclass(order=True)
+class _Delayed:
+    """A failed message, invisible until ``due`` (virtual clock)."""
+
+    due: float
+    queue_url: str = field(compare=False)
+    receipt_handle: str = field(compare=False)
+
+
 @contextmanager
 def _environment(values: dict[str, str]) -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in values}
@@ -107,6 +147,10 @@ class LocalPipeline:
         self.log_level = log_level
         #: hook for tests: called with (function logical id, event) before each invocation
         self.before_invoke: Callable[[str, dict[str, Any]], None] | None = None
+        #: virtual seconds added to the real clock (see the module docstring)
+        self.clock_offset_s = 0.0
+        self._delayed: list[_Delayed] = []
+        self._visibility: dict[str, int] = {}
 
     # -- setup --------------------------------------------------------------------------------------------
     def provision(self) -> Stack:
@@ -236,12 +280,58 @@ class LocalPipeline:
                     kwargs["MessageAttributes"] = m["MessageAttributes"]
                 sqs.send_message(**kwargs)
                 sqs.delete_message(QueueUrl=queue.url, ReceiptHandle=handle)
-            else:  # visible again now rather than after the visibility timeout
-                sqs.change_message_visibility(QueueUrl=queue.url, ReceiptHandle=handle, VisibilityTimeout=0)
+            else:  # back after the visibility timeout, as on SQS (virtual clock: no real wait)
+                self._delay(queue, handle)
+
+    # -- time -------------------------------------------------------------------------------------------
+    def now(self) -> float:
+        """The driver's clock: real monotonic time plus the virtual time it skipped."""
+        return time.monotonic() + self.clock_offset_s
+
+    def _visibility_timeout(self, queue: QueueInfo) -> int:
+        if queue.url not in self._visibility:
+            attrs = aws.sqs().get_queue_attributes(QueueUrl=queue.url, AttributeNames=["VisibilityTimeout"])
+            self._visibility[queue.url] = int(attrs["Attributes"].get("VisibilityTimeout", "30"))
+        return self._visibility[queue.url]
+
+    def _delay(self, queue: QueueInfo, handle: str) -> None:
+        timeout = self._visibility_timeout(queue)
+        # keep it invisible on the emulator (at least a minute of real time) while the virtual clock runs
+        aws.sqs().change_message_visibility(
+            QueueUrl=queue.url, ReceiptHandle=handle, VisibilityTimeout=max(timeout, 60)
+        )
+        self._delayed.append(_Delayed(self.now() + timeout, queue.url, handle))
+
+    def _release_due(self) -> int:
+        """Make every delayed message whose visibility timeout has passed visible again."""
+        now, due = self.now(), [d for d in self._delayed if d.due <= self.now()]
+        self._delayed = [d for d in self._delayed if d.due > now]
+        for d in due:
+            aws.sqs().change_message_visibility(
+                QueueUrl=d.queue_url, ReceiptHandle=d.receipt_handle, VisibilityTimeout=0
+            )
+        return len(due)
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` of virtual time pass: in-progress idempotency records of finished invocations
+        age by as much (their expiry is their function's deadline), then due messages become visible."""
+        self.clock_offset_s += seconds
+        table = self._require_stack().tables.get("IdempotencyTable")
+        if table:
+            age_in_progress_records(table, int(seconds * 1000))
+        self._release_due()
+
+    def _skip_to_next_due(self) -> bool:
+        """Jump the virtual clock to the earliest delayed message; False when none is waiting."""
+        if not self._delayed:
+            return False
+        self.advance(max(0.0, min(self._delayed).due - self.now()))
+        return True
 
     def poll_once(self, mapping: MappingSpec) -> int:
         """One receive + invoke + settle on one mapping; returns the number of messages handled."""
         queue = self._require_stack().queues[mapping.queue]
+        self._release_due()
         resp = aws.sqs().receive_message(
             QueueUrl=queue.url,
             MaxNumberOfMessages=max(1, min(mapping.batch_size, 10)),
@@ -279,6 +369,8 @@ class LocalPipeline:
                 while (n := self.poll_once(mapping)) > 0:
                     progressed += n
             handled += progressed
+            if progressed == 0 and self._skip_to_next_due():
+                continue
             if progressed == 0 and not any(self.pending().values()):
                 return handled
             if time.monotonic() - started > timeout_s:

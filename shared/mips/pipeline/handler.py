@@ -7,6 +7,7 @@ all eight functions and lives here once.
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 from collections.abc import Callable, Iterable
@@ -19,6 +20,8 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from . import aws
+from .events import PoisonMessage
 from .steps import Outcome, Pipeline
 
 #: what a function does with one SQS record body; an empty result means "acknowledged, nothing to do"
@@ -53,6 +56,24 @@ def redact(value: Any) -> Any:
     return value
 
 
+def dead_letter(record: SQSRecord, reason: str) -> bool:
+    """Send an unfixable record to this function's dead-letter queue at once (same body and attributes,
+    plus the reason), so that it is neither retried ``maxReceiveCount`` times nor lost: an operator reads
+    it there and replays it with ``mips replay-dlq`` once fixed. False when no ``DEAD_LETTER_QUEUE_URL``."""
+    url = os.environ.get("DEAD_LETTER_QUEUE_URL")
+    if not url:
+        return False
+    attributes: dict[str, Any] = {}
+    for name, attr in (record.raw_event.get("messageAttributes") or {}).items():
+        kind = attr.get("dataType") or attr.get("DataType") or "String"
+        value = attr.get("stringValue") or attr.get("StringValue")
+        if value is not None and kind.startswith(("String", "Number")):
+            attributes[name] = {"DataType": kind, "StringValue": value}
+    attributes["mipsRejectedReason"] = {"DataType": "String", "StringValue": reason[:1000]}
+    aws.sqs().send_message(QueueUrl=url, MessageBody=record.body, MessageAttributes=attributes)
+    return True
+
+
 def build_handler(step: str, work: RecordWork) -> LambdaHandler:
     """The ``lambda_handler`` of one function. No AWS client is created until a record needs one."""
     logger = Logger()
@@ -65,6 +86,17 @@ def build_handler(step: str, work: RecordWork) -> LambdaHandler:
     def record_handler(record: SQSRecord) -> None:
         try:
             outcomes = list(work(pipeline, record.body))
+        except PoisonMessage as exc:  # no retry can fix it: straight to the dead-letter queue, no traceback
+            detail = redact(f"{type(exc).__name__}: {exc}")
+            if not dead_letter(record, detail):
+                logger.error("unfixable record", extra={"messageId": record.message_id, "detail": detail})
+                raise RecordFailed(detail) from None
+            logger.warning(
+                "unfixable record sent to the dead-letter queue",
+                extra={"messageId": record.message_id, "error": type(exc).__name__, "detail": detail},
+            )
+            metrics.add_metric(name="RecordsDeadLettered", unit=MetricUnit.Count, value=1)
+            return
         except Exception as exc:
             detail = redact(f"{type(exc).__name__}: {exc}")
             logger.error(
