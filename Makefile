@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install reference test demo lint bench clean
+.PHONY: install reference test demo lint bench clean soak
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,14 +24,19 @@ test: reference
 
 ## The main job: score the example files (and CMS's own QPP JSON samples, when ../shared is beside the
 ## project) through the whole local event pipeline.
+## The examples include a deliberately bad file, so run-local exits 1 (a file was rejected): expected here.
 demo: reference
-	$(BIN)/mips run-local shared/mips/examples $(wildcard ../shared/samples/qpp-json)
+	$(BIN)/mips run-local shared/mips/examples $(wildcard ../shared/samples/qpp-json) || test $$? -eq 1
 
 lint: $(STAMP)
 	$(BIN)/ruff check shared functions tests scripts
 	$(BIN)/ruff format --check shared functions tests scripts
 	$(BIN)/mypy
 	$(BIN)/python scripts/lint_template.py
+
+## 1,000+ files with seeded faults through the local pipeline; prints and asserts the ledger (lost = wrong = 0).
+soak: reference
+	$(BIN)/python -m mips.pipeline.soak --files $(or $(SOAK_FILES),1000) --seed $(or $(SOAK_SEED),1)
 
 bench: reference
 	$(BIN)/mips bench

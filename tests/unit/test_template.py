@@ -182,7 +182,7 @@ def test_no_role_gets_sams_sqs_managed_policy_and_each_consumes_only_its_own_que
 
 def test_large_bodies_live_under_a_non_notified_expiring_state_prefix(cfn):
     bucket = cfn["Resources"]["IntakeBucket"]["Properties"]
-    (rule,) = bucket["LifecycleConfiguration"]["Rules"]
+    (rule,) = [r for r in bucket["LifecycleConfiguration"]["Rules"] if r["Id"] == "ExpireVersionState"]
     assert rule["Prefix"] == "state/versions/" and rule["ExpirationInDays"] == {"Ref": "RetentionDays"}
     prefixes = [
         q["Filter"]["S3Key"]["Rules"][0]["Value"]

@@ -18,12 +18,13 @@ timeout 720 s > function timeout 120 s), so a retry is never blocked by its own 
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
 import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,40 @@ class _Delayed:
     receipt_handle: str = field(compare=False)
 
 
+class FunctionOutput(io.TextIOBase):
+    """Where the functions' stdout goes locally (logs, EMF metrics): the *current* ``sys.stderr``, or
+    nowhere while ``muted``. A logging handler created under ``redirect_stdout(FUNCTION_OUTPUT)`` keeps
+    this object, never a temporary stream that is closed later."""
+
+    muted = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not self.muted:
+            sys.stderr.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.muted:
+            sys.stderr.flush()
+
+
+FUNCTION_OUTPUT = FunctionOutput()
+
+
+@contextmanager
+def _muted() -> Iterator[None]:
+    """The functions' output discarded (the soak: one error line per injected fault)."""
+    FUNCTION_OUTPUT.muted = True
+    try:
+        with redirect_stdout(FUNCTION_OUTPUT):
+            yield
+    finally:
+        FUNCTION_OUTPUT.muted = False
+
+
 @contextmanager
 def _environment(values: dict[str, str]) -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in values}
@@ -147,6 +182,9 @@ class LocalPipeline:
         self.log_level = log_level
         #: hook for tests: called with (function logical id, event) before each invocation
         self.before_invoke: Callable[[str, dict[str, Any]], None] | None = None
+        #: hook for fault injection: ``wrap_invoke(function, event, call)`` returns ``call(event)``'s response
+        #: (or raises, or calls it with a changed event) - see :mod:`mips.pipeline.faults`
+        self.wrap_invoke: Callable[[str, dict[str, Any], Callable[[dict[str, Any]], Any]], Any] | None = None
         #: virtual seconds added to the real clock (see the module docstring)
         self.clock_offset_s = 0.0
         self._delayed: list[_Delayed] = []
@@ -249,7 +287,10 @@ class LocalPipeline:
             with _environment(self._env(fn)):
                 if self.before_invoke is not None:
                     self.before_invoke(mapping.function, event)
-                response = handler(event, context)
+                if self.wrap_invoke is not None:
+                    response = self.wrap_invoke(mapping.function, event, lambda e: handler(e, context))
+                else:
+                    response = handler(event, context)
             if mapping.report_batch_item_failures and isinstance(response, dict):
                 failed = {f["itemIdentifier"] for f in response.get("batchItemFailures") or []}
             else:
@@ -360,14 +401,20 @@ class LocalPipeline:
             )
         return out
 
-    def drain(self, max_rounds: int = 500, timeout_s: float = 300.0) -> int:
-        """Poll every mapping until all queues are empty; returns the number of messages handled."""
+    def drain(
+        self, max_rounds: int = 500, timeout_s: float = 300.0, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Poll every mapping until all queues are empty; returns the number of messages handled.
+
+        ``progress`` is called with the running count after each round (run-local's progress line)."""
         handled, started = 0, time.monotonic()
         for _ in range(max_rounds):
             progressed = 0
             for mapping in self._ordered_mappings():
                 while (n := self.poll_once(mapping)) > 0:
                     progressed += n
+                    if progress is not None:
+                        progress(handled + progressed)
             handled += progressed
             if progressed == 0 and self._skip_to_next_due():
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -32,6 +33,9 @@ LambdaHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResp
 _TIN_LIKE = re.compile(r"(?<!\d)(?:\d{3}-\d{2}-\d{4}|\d{2}-\d{7})(?!\d)|\d{9,}")
 
 
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
 class RecordFailed(RuntimeError):
     """A record's failure, re-raised with a redacted message and no chained traceback.
 
@@ -45,10 +49,22 @@ def _mask(match: re.Match[str]) -> str:
     return "*****" + re.sub(r"\D", "", match.group())[-4:]
 
 
+def escape_controls(text: str, keep_newlines: bool = True) -> str:
+    """Control, format (bidi overrides and isolates, zero-width) and line/paragraph separator characters
+    as ``\\uXXXX``: a file name or value cannot forge log lines or reorder what an operator reads."""
+    return "".join(
+        f"\\u{ord(ch):04x}"
+        if unicodedata.category(ch) in _UNSAFE_CATEGORIES and not (keep_newlines and ch == "\n")
+        else ch
+        for ch in text
+    )
+
+
 def redact(value: Any) -> Any:
-    """Mask digit runs that could be a TIN or NPI (keep the last 4) in anything we log (security standard)."""
+    """Mask digit runs that could be a TIN or NPI (keep the last 4) in anything we log (security standard),
+    and escape control and bidi characters."""
     if isinstance(value, str):
-        return _TIN_LIKE.sub(_mask, value)
+        return escape_controls(_TIN_LIKE.sub(_mask, value))
     if isinstance(value, dict):
         return {k: redact(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
