@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install reference test demo lint bench clean soak
+.PHONY: install reference test demo lint bench clean soak tools audit
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,19 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check shared functions tests scripts
 	$(BIN)/mypy
 	$(BIN)/python scripts/lint_template.py
+	$(BIN)/python scripts/scan_template.py
+
+## Scanners with dependencies that clash with the test environment, in their own venv (pinned).
+TOOLS := .venv-tools/bin
+tools:
+	@test -x $(TOOLS)/python || $(PYTHON) -m venv .venv-tools
+	$(TOOLS)/pip install -q --disable-pip-version-check checkov==3.2.334 pip-audit==2.7.3
+
+## Audit every pinned package (needs the network: PyPI's or OSV's vulnerability data). --strict: a package
+## the service does not know FAILS the audit instead of being skipped as "not found".
+audit: tools
+	$(TOOLS)/pip-audit -r requirements-dev.lock --no-deps --disable-pip --strict --progress-spinner off \
+	  || { echo "make audit: FAILED or INCOMPLETE - see above (a 'not found' package could not be audited)"; exit 1; }
 
 ## 1,000+ files with seeded faults through the local pipeline; prints and asserts the ledger (lost = wrong = 0).
 soak: reference
@@ -42,4 +55,4 @@ bench: reference
 	$(BIN)/mips bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam out
+	rm -rf $(VENV) .venv-tools .pytest_cache .mypy_cache .ruff_cache .aws-sam out

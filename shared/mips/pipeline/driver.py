@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from . import aws
 from .provision import FunctionSpec, MappingSpec, Provisioner, QueueInfo, Stack
 from .template import DEFAULT_TEMPLATE, load_sam, translate
@@ -337,9 +339,10 @@ class LocalPipeline:
 
     def _delay(self, queue: QueueInfo, handle: str) -> None:
         timeout = self._visibility_timeout(queue)
-        # keep it invisible on the emulator (at least a minute of real time) while the virtual clock runs
+        # keep it invisible on the emulator (an hour of real time: never redelivered behind the driver's
+        # back on a slow machine) while the virtual clock runs
         aws.sqs().change_message_visibility(
-            QueueUrl=queue.url, ReceiptHandle=handle, VisibilityTimeout=max(timeout, 60)
+            QueueUrl=queue.url, ReceiptHandle=handle, VisibilityTimeout=max(timeout, 3600)
         )
         self._delayed.append(_Delayed(self.now() + timeout, queue.url, handle))
 
@@ -348,9 +351,12 @@ class LocalPipeline:
         now, due = self.now(), [d for d in self._delayed if d.due <= self.now()]
         self._delayed = [d for d in self._delayed if d.due > now]
         for d in due:
-            aws.sqs().change_message_visibility(
-                QueueUrl=d.queue_url, ReceiptHandle=d.receipt_handle, VisibilityTimeout=0
-            )
+            try:
+                aws.sqs().change_message_visibility(
+                    QueueUrl=d.queue_url, ReceiptHandle=d.receipt_handle, VisibilityTimeout=0
+                )
+            except ClientError:  # the message is gone meanwhile (deleted, moved): nothing to release
+                continue
         return len(due)
 
     def advance(self, seconds: float) -> None:

@@ -472,21 +472,58 @@ class Bucket:
         return int(value) if value and value.isdigit() else None
 
 
-def publish_result_file(store: EntityStore, bucket: Bucket, key: EntityKey, attempts: int = 5) -> int | None:
-    """Copy the entity's RESULT item to ``results/...json`` so the file ends on the newest version.
+def _result_file_state(bucket: Bucket, key: EntityKey) -> tuple[str | None, int | None]:
+    """(ETag, input version) of the entity's result file; (None, None) when there is none yet."""
+    try:
+        head = aws.s3().head_object(Bucket=bucket.name, Key=result_key(key))
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+            return None, None
+        raise
+    value = head.get("Metadata", {}).get(_RESULT_FILE_VERSION_META)
+    return head.get("ETag"), int(value) if value and value.isdigit() else None
 
-    S3 has no compare-and-set on our version, so two aggregators could interleave their puts. Each
-    writer copies what DynamoDB holds (the conditional write there is the arbiter), then re-reads
-    DynamoDB after its put and repeats if a newer result landed meanwhile: whichever put is last is
-    followed by a check that sees the newest result. Returns the version now in the file.
+
+def _precondition_failed(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in {
+        "PreconditionFailed",
+        "412",
+        "ConditionalRequestConflict",
+        "409",
+    }
+
+
+def publish_result_file(store: EntityStore, bucket: Bucket, key: EntityKey, attempts: int = 8) -> int | None:
+    """Copy the entity's RESULT item to ``results/...json`` so the file ends on the newest version and
+    never shows an older version after a newer one, not even briefly.
+
+    Compare-and-set with S3 conditional writes: read what DynamoDB holds (its conditional write is the
+    arbiter), read the file's version and ETag, and put only if the file is older *and unchanged since*
+    (``If-Match`` its ETag, or ``If-None-Match: *`` when there is no file yet). A concurrent publisher
+    makes the put fail with 412/409, and the loop starts again from DynamoDB. Returns the version now in
+    the file.
     """
     for _ in range(attempts):
         current = store.get_result(key)
         if current is None:
             return None
         version, doc = current
-        bucket.put_json(result_key(key), doc, {_RESULT_FILE_VERSION_META: str(version)})
-        after = store.get_result(key)
-        if after is not None and after[0] == version:
-            return version
+        etag, in_file = _result_file_state(bucket, key)
+        if in_file is not None and in_file >= version:
+            return in_file  # the file already holds this result or a newer one
+        condition = {"IfMatch": etag} if etag else {"IfNoneMatch": "*"}
+        try:
+            aws.s3().put_object(
+                Bucket=bucket.name,
+                Key=result_key(key),
+                Body=json.dumps(doc, indent=2).encode(),
+                ContentType="application/json",
+                Metadata={_RESULT_FILE_VERSION_META: str(version)},
+                **condition,
+            )
+        except ClientError as exc:
+            if _precondition_failed(exc):
+                continue  # another publisher wrote meanwhile: decide again
+            raise
+        return version
     raise RuntimeError(f"result for {key.masked()} kept changing while publishing; will retry")
