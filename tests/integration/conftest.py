@@ -100,3 +100,16 @@ def result_version(lp: LocalPipeline, key: EntityKey) -> int | None:
     store = EntityStore(lp.stack.tables["EntityTable"], lp.stack.bucket)  # type: ignore[union-attr]
     result = store.get_result(key)
     return result[0] if result else None
+
+
+@pytest.fixture
+def faults(lp: LocalPipeline) -> Iterator[Any]:
+    """Seeded faults on the shared pipeline for one test (issue 10): client faults via botocore hooks and
+    invocation faults via the driver. ``faults.counts`` says what was injected."""
+    from mips.pipeline.faults import FaultInjector
+
+    injector = FaultInjector(seed=10, rate=0.08).install(lp)
+    try:
+        yield injector
+    finally:
+        injector.uninstall(lp)

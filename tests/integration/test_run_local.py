@@ -75,7 +75,7 @@ def test_replay_dlq_requires_a_queue_or_all(capsys):
 def test_given_only_files_that_are_rejected_then_run_local_says_why_there_are_no_results(tmp_path, capsys):
     qrda = Path(__file__).resolve().parents[3] / "shared" / "samples" / "qrda3" / "negative"
     qrda = qrda / "iaSectionMissingMeasures.xml"
-    assert main(["run-local", str(qrda), str(EXAMPLES / "06-bad-submission"), "--out", str(tmp_path)]) == 0
+    assert main(["run-local", str(qrda), str(EXAMPLES / "06-bad-submission"), "--out", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "No results: no entity has an accepted input (see the rejected files below)." in out
     assert "QRDA3_IA_SECTION_MISSING_MEASURE, CMS 43" in out and "06-bad-submission/submission.json" in out
@@ -110,7 +110,7 @@ def test_given_an_orphan_profile_and_a_traversal_entity_id_then_run_local_lists_
     evil["entityId"] = "../../group/000000005/group"
     (cases / "evil" / "submissions" / "s.json").write_text(json.dumps(evil))
     out = tmp_path / "out"
-    assert main(["run-local", str(cases), "--out", str(out)]) == 0
+    assert main(["run-local", str(cases), "--out", str(out)]) == 1  # a rejected file: exit 1 (issue 10)
     printed = capsys.readouterr().out
     assert "Orphans (a profile or CMS data without a submission; not scored):" in printed
     assert "individual *****0099/1000000004  (profiles/orphan/p.json)" in printed
@@ -152,3 +152,71 @@ def test_given_endpoint_variables_in_the_shell_when_run_local_then_no_request_le
     import os
 
     assert os.environ["AWS_ENDPOINT_URL_S3"] == "http://127.0.0.1:9"  # the shell's variables restored
+
+
+# -- issue 10: batches, hygiene, usage errors --------------------------------------------------------------
+def test_given_an_individual_then_neither_the_full_tin_nor_the_full_npi_is_printed(tmp_path, capsys):
+    case = EXAMPLES / "01-individual-clinician"
+    npi = json.loads((case / "profile.json").read_text())["nationalProviderIdentifier"]
+    tin = json.loads((case / "profile.json").read_text())["taxpayerIdentificationNumber"]
+    assert main(["run-local", str(case), "--out", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert npi not in captured.out and tin not in captured.out
+    assert f"*****{npi[-4:]}" in captured.out
+
+
+def test_given_two_runs_into_one_out_folder_then_the_second_shows_and_keeps_only_its_own_results(
+    tmp_path, capsys
+):
+    assert main(["run-local", str(EXAMPLES / "01-individual-clinician"), "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert (
+        main(["run-local", str(EXAMPLES / "02-small-practice-group"), "--out", str(tmp_path), "--json"]) == 0
+    )
+    summary = json.loads(capsys.readouterr().out)  # stdout is exactly the JSON summary
+    (only,) = summary["results"]
+    assert only.startswith("results/2024/group/")
+    written = [p.relative_to(tmp_path).as_posix() for p in (tmp_path / "results").rglob("*.json")]
+    assert written == [only]
+
+
+def test_given_functions_printing_to_stdout_then_the_json_summary_stays_clean(tmp_path, capsys, monkeypatch):
+    from mips.pipeline.driver import LocalPipeline
+
+    real = LocalPipeline.drain
+
+    def noisy(self, *args, **kwargs):  # what powertools does every 100 metric values
+        print('{"_aws": {"CloudWatchMetrics": []}}')
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(LocalPipeline, "drain", noisy)
+    assert (
+        main(["run-local", str(EXAMPLES / "01-individual-clinician"), "--out", str(tmp_path), "--json"]) == 0
+    )
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["results"] and "CloudWatchMetrics" in captured.err
+
+
+def test_given_a_rejected_file_with_many_problems_then_each_is_listed_or_counted():
+    from mips.cli.run_local import rejection_lines
+
+    problems = [{"path": f"$.measurements[{i}]", "message": "bad\u202evalue"} for i in range(13)]
+    lines = rejection_lines("submissions/x\x1b.json", {"problems": problems})
+    assert len(lines) == 1 + 10 + 1 and lines[-1].strip() == "+3 more"
+    assert "\u202e" not in "".join(lines) and "\\u202e" in lines[1] and "\\u001b" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--log-level", "LOUD"], "--log-level must be one of"),
+        (["--template", "no-such-template.yaml"], "no such template"),
+        (["--endpoint-url", "http://127.0.0.1:9"], "cannot reach http://127.0.0.1:9"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(tmp_path, capsys, monkeypatch, extra, message):
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    case = EXAMPLES / "01-individual-clinician" / "profile.json"
+    assert main(["run-local", str(case), "--out", str(tmp_path), *extra]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1

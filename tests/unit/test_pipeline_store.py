@@ -182,3 +182,30 @@ def test_given_an_object_over_the_read_limit_then_it_is_not_read_and_rejected_by
     problems = [Problem(path="$", message="too large")]
     target = bucket.reject("submissions/big.json", None, problems, "submission", obj.version_id)
     assert aws.s3().get_object(Bucket="intake-bucket", Key=target)["Body"].read() == b"x" * 5000
+
+
+def test_given_two_publishers_interleaved_then_results_never_shows_an_older_version(backend, monkeypatch):
+    # issue 10: publisher A read version 1 from DynamoDB; before it writes the file, B stores and publishes 2
+    store, bucket = backend
+    aws.s3().put_bucket_versioning(Bucket=bucket.name, VersioningConfiguration={"Status": "Enabled"})
+    key = KEY.model_copy(update={"taxpayer_identification_number": "100000009"})
+    assert store.put_result(key, 1, {"finalScore": 10.0, "status": "final"})
+    real_get = store.get_result
+    interleaved: list[bool] = []
+
+    def a_reads_then_b_runs(k):  # type: ignore[no-untyped-def]
+        got = real_get(k)
+        if not interleaved:
+            interleaved.append(True)
+            assert store.put_result(key, 2, {"finalScore": 20.0, "status": "final"})
+            assert publish_result_file(store, bucket, key) == 2  # B
+        return got
+
+    monkeypatch.setattr(store, "get_result", a_reads_then_b_runs)
+    assert publish_result_file(store, bucket, key) == 2  # A: sees the newer file and stops
+    versions = aws.s3().list_object_versions(Bucket=bucket.name, Prefix=result_key(key))["Versions"]
+    written = []
+    for v in reversed(versions):  # S3 lists the newest version first
+        head = aws.s3().head_object(Bucket=bucket.name, Key=result_key(key), VersionId=v["VersionId"])
+        written.append(int(head["Metadata"]["input-version"]))
+    assert written == sorted(written) and written[-1] == 2  # never 2 then 1

@@ -130,7 +130,9 @@ def test_policies_are_least_privilege(cfn):
     # each function may send only to the next step's queue(s)
     assert "EligibilityQueue" in text["Ingest"] and "QualityQueue" not in text["Ingest"]
     assert "ReweightingQueue" in text["Quality"] and "AggregatorQueue" not in text["Quality"]
-    assert "sqs:SendMessage" not in text["Aggregator"]
+    # ...and to its own dead-letter queue (unfixable messages, issue 10), the aggregator to nothing else
+    sends = [s for s in _statements(cfn, "Aggregator") if "sqs:SendMessage" in json.dumps(s["Action"])]
+    assert [s["Resource"] for s in sends] == [{"Fn::GetAtt": ["AggregatorDLQ", "Arn"]}]
 
 
 def test_code_uris_point_at_existing_folders_with_an_app_module():
@@ -180,7 +182,7 @@ def test_no_role_gets_sams_sqs_managed_policy_and_each_consumes_only_its_own_que
 
 def test_large_bodies_live_under_a_non_notified_expiring_state_prefix(cfn):
     bucket = cfn["Resources"]["IntakeBucket"]["Properties"]
-    (rule,) = bucket["LifecycleConfiguration"]["Rules"]
+    (rule,) = [r for r in bucket["LifecycleConfiguration"]["Rules"] if r["Id"] == "ExpireVersionState"]
     assert rule["Prefix"] == "state/versions/" and rule["ExpirationInDays"] == {"Ref": "RetentionDays"}
     prefixes = [
         q["Filter"]["S3Key"]["Rules"][0]["Value"]

@@ -5,23 +5,31 @@ moto delivers S3 notifications to SQS but does not run Lambda code without Docke
 Lambda's SQS poller: for each event source mapping of the template it receives up to ``BatchSize``
 messages, invokes the function's handler (loaded from its ``CodeUri`` folder, with the function's
 environment variables and a Lambda-shaped context), deletes the records the handler did not report in
-``batchItemFailures``, makes the failed ones visible again (instead of waiting out the 12-minute
-visibility timeout) and, once a message has been received ``maxReceiveCount`` times, moves it to the
+``batchItemFailures`` and, once a message has been received ``maxReceiveCount`` times, moves it to the
 queue's dead-letter queue - until every queue is drained.
+
+A failed message comes back only after the queue's visibility timeout, as on SQS. The driver does not
+wait for it in real time: it keeps a virtual clock and, when nothing else is visible, jumps it to the
+next message's due time. Time passing also ages what depends on it: the in-progress idempotency records
+of the (finished) invocations expire with their function's timeout, as they would on AWS (visibility
+timeout 720 s > function timeout 120 s), so a retry is never blocked by its own earlier attempt.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
 import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from . import aws
 from .provision import FunctionSpec, MappingSpec, Provisioner, QueueInfo, Stack
@@ -69,6 +77,75 @@ class Invocation:
     error: str | None = None
 
 
+def age_in_progress_records(table: str, millis: int) -> int:
+    """Move the in-progress expiry of every in-progress idempotency record ``millis`` into the past."""
+    ddb, aged = aws.dynamodb(), 0
+    kwargs: dict[str, Any] = {
+        "TableName": table,
+        "FilterExpression": "#s = :inprogress AND attribute_exists(#e)",
+        "ExpressionAttributeNames": {"#s": "status", "#e": "in_progress_expiration"},
+        "ExpressionAttributeValues": {":inprogress": {"S": "INPROGRESS"}},
+    }
+    while True:
+        page = ddb.scan(**kwargs)
+        for item in page.get("Items", []):
+            expiry = int(item["in_progress_expiration"]["N"]) - millis
+            ddb.update_item(
+                TableName=table,
+                Key={"id": item["id"]},
+                UpdateExpression="SET #e = :e",
+                ExpressionAttributeNames={"#e": "in_progress_expiration"},
+                ExpressionAttributeValues={":e": {"N": str(expiry)}},
+            )
+            aged += 1
+        if "LastEvaluatedKey" not in page:
+            return aged
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+@dataclass(order=True)
+class _Delayed:
+    """A failed message, invisible until ``due`` (virtual clock)."""
+
+    due: float
+    queue_url: str = field(compare=False)
+    receipt_handle: str = field(compare=False)
+
+
+class FunctionOutput(io.TextIOBase):
+    """Where the functions' stdout goes locally (logs, EMF metrics): the *current* ``sys.stderr``, or
+    nowhere while ``muted``. A logging handler created under ``redirect_stdout(FUNCTION_OUTPUT)`` keeps
+    this object, never a temporary stream that is closed later."""
+
+    muted = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not self.muted:
+            sys.stderr.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.muted:
+            sys.stderr.flush()
+
+
+FUNCTION_OUTPUT = FunctionOutput()
+
+
+@contextmanager
+def _muted() -> Iterator[None]:
+    """The functions' output discarded (the soak: one error line per injected fault)."""
+    FUNCTION_OUTPUT.muted = True
+    try:
+        with redirect_stdout(FUNCTION_OUTPUT):
+            yield
+    finally:
+        FUNCTION_OUTPUT.muted = False
+
+
 @contextmanager
 def _environment(values: dict[str, str]) -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in values}
@@ -107,6 +184,13 @@ class LocalPipeline:
         self.log_level = log_level
         #: hook for tests: called with (function logical id, event) before each invocation
         self.before_invoke: Callable[[str, dict[str, Any]], None] | None = None
+        #: hook for fault injection: ``wrap_invoke(function, event, call)`` returns ``call(event)``'s response
+        #: (or raises, or calls it with a changed event) - see :mod:`mips.pipeline.faults`
+        self.wrap_invoke: Callable[[str, dict[str, Any], Callable[[dict[str, Any]], Any]], Any] | None = None
+        #: virtual seconds added to the real clock (see the module docstring)
+        self.clock_offset_s = 0.0
+        self._delayed: list[_Delayed] = []
+        self._visibility: dict[str, int] = {}
 
     # -- setup --------------------------------------------------------------------------------------------
     def provision(self) -> Stack:
@@ -205,7 +289,10 @@ class LocalPipeline:
             with _environment(self._env(fn)):
                 if self.before_invoke is not None:
                     self.before_invoke(mapping.function, event)
-                response = handler(event, context)
+                if self.wrap_invoke is not None:
+                    response = self.wrap_invoke(mapping.function, event, lambda e: handler(e, context))
+                else:
+                    response = handler(event, context)
             if mapping.report_batch_item_failures and isinstance(response, dict):
                 failed = {f["itemIdentifier"] for f in response.get("batchItemFailures") or []}
             else:
@@ -236,12 +323,62 @@ class LocalPipeline:
                     kwargs["MessageAttributes"] = m["MessageAttributes"]
                 sqs.send_message(**kwargs)
                 sqs.delete_message(QueueUrl=queue.url, ReceiptHandle=handle)
-            else:  # visible again now rather than after the visibility timeout
-                sqs.change_message_visibility(QueueUrl=queue.url, ReceiptHandle=handle, VisibilityTimeout=0)
+            else:  # back after the visibility timeout, as on SQS (virtual clock: no real wait)
+                self._delay(queue, handle)
+
+    # -- time -------------------------------------------------------------------------------------------
+    def now(self) -> float:
+        """The driver's clock: real monotonic time plus the virtual time it skipped."""
+        return time.monotonic() + self.clock_offset_s
+
+    def _visibility_timeout(self, queue: QueueInfo) -> int:
+        if queue.url not in self._visibility:
+            attrs = aws.sqs().get_queue_attributes(QueueUrl=queue.url, AttributeNames=["VisibilityTimeout"])
+            self._visibility[queue.url] = int(attrs["Attributes"].get("VisibilityTimeout", "30"))
+        return self._visibility[queue.url]
+
+    def _delay(self, queue: QueueInfo, handle: str) -> None:
+        timeout = self._visibility_timeout(queue)
+        # keep it invisible on the emulator (an hour of real time: never redelivered behind the driver's
+        # back on a slow machine) while the virtual clock runs
+        aws.sqs().change_message_visibility(
+            QueueUrl=queue.url, ReceiptHandle=handle, VisibilityTimeout=max(timeout, 3600)
+        )
+        self._delayed.append(_Delayed(self.now() + timeout, queue.url, handle))
+
+    def _release_due(self) -> int:
+        """Make every delayed message whose visibility timeout has passed visible again."""
+        now, due = self.now(), [d for d in self._delayed if d.due <= self.now()]
+        self._delayed = [d for d in self._delayed if d.due > now]
+        for d in due:
+            try:
+                aws.sqs().change_message_visibility(
+                    QueueUrl=d.queue_url, ReceiptHandle=d.receipt_handle, VisibilityTimeout=0
+                )
+            except ClientError:  # the message is gone meanwhile (deleted, moved): nothing to release
+                continue
+        return len(due)
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` of virtual time pass: in-progress idempotency records of finished invocations
+        age by as much (their expiry is their function's deadline), then due messages become visible."""
+        self.clock_offset_s += seconds
+        table = self._require_stack().tables.get("IdempotencyTable")
+        if table:
+            age_in_progress_records(table, int(seconds * 1000))
+        self._release_due()
+
+    def _skip_to_next_due(self) -> bool:
+        """Jump the virtual clock to the earliest delayed message; False when none is waiting."""
+        if not self._delayed:
+            return False
+        self.advance(max(0.0, min(self._delayed).due - self.now()))
+        return True
 
     def poll_once(self, mapping: MappingSpec) -> int:
         """One receive + invoke + settle on one mapping; returns the number of messages handled."""
         queue = self._require_stack().queues[mapping.queue]
+        self._release_due()
         resp = aws.sqs().receive_message(
             QueueUrl=queue.url,
             MaxNumberOfMessages=max(1, min(mapping.batch_size, 10)),
@@ -270,12 +407,19 @@ class LocalPipeline:
             )
         return out
 
-    def drain(self, max_rounds: int = 500, timeout_s: float = 300.0, quiet_s: float = 0.0) -> int:
+    def drain(
+        self,
+        max_rounds: int = 500,
+        timeout_s: float = 300.0,
+        quiet_s: float = 0.0,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
         """Poll every mapping until all queues are empty; returns the number of messages handled.
 
         ``quiet_s``: the queues must have stayed empty that long. An emulator server (LocalStack)
         delivers S3 notifications to SQS asynchronously, so an empty queue right after the upload
-        does not yet mean that nothing is coming; in-process moto delivers them synchronously (0)."""
+        does not yet mean that nothing is coming; in-process moto delivers them synchronously (0).
+        ``progress`` is called with the running count after each round (run-local's progress line)."""
         handled, started = 0, time.monotonic()
         quiet_since: float | None = None
         for _ in range(max_rounds):
@@ -283,7 +427,11 @@ class LocalPipeline:
             for mapping in self._ordered_mappings():
                 while (n := self.poll_once(mapping)) > 0:
                     progressed += n
+                    if progress is not None:
+                        progress(handled + progressed)
             handled += progressed
+            if progressed == 0 and self._skip_to_next_due():
+                continue
             if progressed == 0 and not any(self.pending().values()):
                 quiet_since = quiet_since if quiet_since is not None else time.monotonic()
                 if time.monotonic() - quiet_since >= quiet_s:

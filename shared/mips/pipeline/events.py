@@ -15,6 +15,7 @@ function of one version reads the same inputs whatever arrives meanwhile.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import unquote_plus
 
@@ -59,6 +60,19 @@ class S3ObjectRef(BaseModel):
             if self.key.startswith(prefix):
                 return kind
         return None
+
+    @property
+    def event_time_ms(self) -> int | None:
+        """``eventTime`` in epoch milliseconds (S3 gives millisecond precision), None when absent or odd."""
+        if not self.event_time:
+            return None
+        try:
+            moment = datetime.fromisoformat(self.event_time.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return int(moment.timestamp() * 1000)
 
     @property
     def object_identity(self) -> str:

@@ -41,10 +41,19 @@ from ..screening import max_input_bytes, screen, too_large
 from ..validation import result_warnings, validate_document
 from . import aws
 from .clinicians import publish_clinician_results
-from .events import InputRef, S3ObjectRef, StepMessage, parse_step_message
+from .events import InputRef, PoisonMessage, S3ObjectRef, StepMessage, parse_step_message
 from .idempotency import run_once
 from .reports import publish_report
-from .store import Bucket, EntityStore, StaleVersion, input_copy_key, pending_key, publish_result_file
+from .store import (
+    Bucket,
+    EntityStore,
+    S3Object,
+    StaleVersion,
+    UploadOrder,
+    input_copy_key,
+    pending_key,
+    publish_result_file,
+)
 
 #: environment variable holding the queue URL of each downstream step (set in template.yaml)
 QUEUE_ENV = {
@@ -144,6 +153,12 @@ def _unsupported_year(p: Pipeline, year: int, file: str) -> Problem | None:
     return None
 
 
+def _upload_order(obj: S3ObjectRef, s3obj: S3Object) -> UploadOrder:
+    """The upload's place in time: the event's sequencer and the later of event time and LastModified."""
+    times = [t for t in (obj.event_time_ms, s3obj.last_modified_ms) if t is not None]
+    return UploadOrder(source=obj.key, sequencer=obj.sequencer, time_ms=max(times))
+
+
 def ingest_object(p: Pipeline, obj: S3ObjectRef) -> Outcome:
     """Validate one intake file; reject it or register it as the entity's newest input and fan out."""
     kind = obj.kind
@@ -193,7 +208,7 @@ def ingest_object(p: Pipeline, obj: S3ObjectRef) -> Outcome:
     def register() -> Outcome:
         ref = InputRef(key=input_copy_key(key, kind, sha, copy_name), sha256=sha, source=obj.key)
         p.bucket.put_bytes(ref.key, data)
-        reg = p.store.register_input(key, kind, ref, s3obj.last_modified_ms)
+        reg = p.store.register_input(key, kind, ref, order=_upload_order(obj, s3obj))
         detail: dict[str, Any] = {"entity": key.masked(), "kind": kind, "version": reg.version}
         if reg.status == "stale":
             return Outcome("stale", detail)
@@ -325,7 +340,7 @@ def eligibility(p: Pipeline, msg: StepMessage) -> Outcome:
 def category(p: Pipeline, msg: StepMessage) -> Outcome:
     cat, oid = msg.category, msg.option
     if cat not in engine.CATEGORIES or oid is None:
-        raise ValueError(f"category message needs a category of {engine.CATEGORIES} and an option")
+        raise PoisonMessage(f"category message needs a category of {engine.CATEGORIES} and an option")
 
     def work() -> Outcome:
         if (stale := _guard_current(p, msg)) is not None:
@@ -368,7 +383,7 @@ def _load_results(p: Pipeline, msg: StepMessage, oid: str) -> dict[str, Category
 def reweighting(p: Pipeline, msg: StepMessage) -> Outcome:
     oid = msg.option
     if oid is None:
-        raise ValueError("reweighting message needs an option")
+        raise PoisonMessage("reweighting message needs an option")
 
     def work() -> Outcome:
         if (stale := _guard_current(p, msg)) is not None:

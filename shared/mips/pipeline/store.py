@@ -7,7 +7,8 @@ Entity table layout (one partition per entity, ``pk = EntityKey.storage_id()``):
 =====================================  =================================================================
 ``ENTITY``                             the input version counter and, per kind, the current input
                                        (``h_<kind>`` sha256, ``k_<kind>`` stored copy, ``src_<kind>``
-                                       original key, ``lm_<kind>`` S3 LastModified in ms)
+                                       original key, ``t_<kind>`` upload time in ms, ``seq_<kind>`` S3
+                                       event sequencer; see :func:`newer_upload`)
 ``V#<version>#EVAL``                   eligibility/statuses evaluation + one ScoringContext per option
 ``V#<version>#OPT#<option>#CAT#<c>``   one category result of one reporting option
 ``V#<version>#OPT#<option>#RW``        the weight decision of one reporting option
@@ -84,6 +85,47 @@ class Registration:
     inputs: dict[str, InputRef] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class UploadOrder:
+    """Where an upload stands in time: its source key, S3 event ``sequencer`` and time in milliseconds.
+
+    ``time_ms`` is the later of the event time (S3 gives milliseconds) and the read object's LastModified
+    (seconds): a read without a version id returns the current object, which may be newer than the event.
+    """
+
+    source: str
+    sequencer: str | None
+    time_ms: int
+
+
+def _padded(sequencer: str, width: int) -> str:
+    return sequencer.upper().ljust(width, "0")
+
+
+def newer_upload(new: UploadOrder, current: UploadOrder) -> bool:
+    """Whether ``new`` replaces ``current`` as the input of a kind.
+
+    One key: the S3 event ``sequencer`` decides (AWS: the greater hexadecimal value is the later event;
+    right-pad the shorter with zeros before comparing). An equal sequencer with other content means the
+    object was read without a version id after a newer upload: that content is current, so it wins.
+    Different keys (or no sequencer, e.g. moto): the later time wins; an exact tie goes to the event
+    processed last. Never S3 LastModified alone, whose one-second resolution orders nothing within a second.
+    """
+    if new.source == current.source and new.sequencer and current.sequencer:
+        width = max(len(new.sequencer), len(current.sequencer))
+        return _padded(new.sequencer, width) >= _padded(current.sequencer, width)
+    return new.time_ms >= current.time_ms
+
+
+def _order_of(item: dict[str, Any], kind: str) -> UploadOrder:
+    time_ms = item.get(f"t_{kind}", item.get(f"lm_{kind}", {"N": "0"}))["N"]
+    return UploadOrder(
+        source=item.get(f"src_{kind}", {}).get("S", ""),
+        sequencer=item.get(f"seq_{kind}", {}).get("S"),
+        time_ms=int(time_ms),
+    )
+
+
 def _inputs_of(item: dict[str, Any]) -> dict[str, InputRef]:
     out: dict[str, InputRef] = {}
     for kind in KINDS:
@@ -138,47 +180,77 @@ class EntityStore:
         return str(item["body"]["S"])
 
     # -- inputs and versions -------------------------------------------------------------------------
-    def register_input(self, key: EntityKey, kind: str, ref: InputRef, last_modified_ms: int) -> Registration:
+    def register_input(
+        self,
+        key: EntityKey,
+        kind: str,
+        ref: InputRef,
+        last_modified_ms: int | None = None,
+        order: UploadOrder | None = None,
+        attempts: int = 8,
+    ) -> Registration:
         """Record ``ref`` as the entity's current ``kind`` input and bump the version, atomically.
 
         The update only happens when the content differs from the current input of that kind and the
-        upload is not older (S3 LastModified) than it: a re-delivered or re-uploaded identical file does not
+        upload is newer than it (:func:`newer_upload`): a re-delivered or re-uploaded identical file does not
         bump the version ("duplicate"), and a late event for an older upload is ignored ("stale").
+        Optimistic concurrency: read the ENTITY item, decide, write conditionally on the version read;
+        a concurrent registration makes the write fail and the decision is taken again.
         """
-        names = {
-            "#h": f"h_{kind}",
-            "#k": f"k_{kind}",
-            "#src": f"src_{kind}",
-            "#lm": f"lm_{kind}",
-            "#ver": "version",
-        }
-        try:
-            resp = aws.dynamodb().update_item(
-                TableName=self.table,
-                Key={"pk": {"S": key.storage_id()}, "sk": {"S": ENTITY_SK}},
-                UpdateExpression=(
-                    "SET #h = :h, #k = :k, #src = :src, #lm = :lm, updatedAt = :now, entityKey = :ek "
-                    "ADD #ver :one"
-                ),
-                ConditionExpression="attribute_not_exists(#h) OR (#h <> :h AND #lm <= :lm)",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues={
-                    ":h": {"S": ref.sha256},
-                    ":k": {"S": ref.key},
-                    ":src": {"S": ref.source},
-                    ":lm": {"N": str(last_modified_ms)},
-                    ":now": {"N": str(_now_ms())},
-                    ":ek": {"S": key.model_dump_json(by_alias=True)},
-                    ":one": {"N": "1"},
-                },
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as exc:
-            if not _is_conditional_failure(exc):
-                raise
+        if order is None:
+            order = UploadOrder(source=ref.source, sequencer=None, time_ms=int(last_modified_ms or 0))
+        for _ in range(attempts):
             item = self._get(key, ENTITY_SK) or {}
-            same = item.get(f"h_{kind}", {}).get("S") == ref.sha256
-            return Registration("duplicate" if same else "stale", int(item["version"]["N"]), _inputs_of(item))
+            current = item.get(f"h_{kind}", {}).get("S")
+            version = int(item["version"]["N"]) if "version" in item else None
+            if current == ref.sha256:
+                return Registration("duplicate", version or 0, _inputs_of(item))
+            if current is not None and not newer_upload(order, _order_of(item, kind)):
+                return Registration("stale", version or 0, _inputs_of(item))
+            try:
+                return self._write_input(key, kind, ref, order, version)
+            except ClientError as exc:
+                if not _is_conditional_failure(exc):
+                    raise
+        raise RuntimeError(f"input registration for {key.masked()} kept racing; will retry")
+
+    def _write_input(
+        self, key: EntityKey, kind: str, ref: InputRef, order: UploadOrder, expected: int | None
+    ) -> Registration:
+        names = {"#h": f"h_{kind}", "#k": f"k_{kind}", "#src": f"src_{kind}", "#t": f"t_{kind}"}
+        names["#ver"] = "version"
+        values: dict[str, Any] = {
+            ":h": {"S": ref.sha256},
+            ":k": {"S": ref.key},
+            ":src": {"S": ref.source},
+            ":t": {"N": str(order.time_ms)},
+            ":now": {"N": str(_now_ms())},
+            ":ek": {"S": key.model_dump_json(by_alias=True)},
+            ":one": {"N": "1"},
+        }
+        update = "SET #h = :h, #k = :k, #src = :src, #t = :t, updatedAt = :now, entityKey = :ek"
+        if order.sequencer:
+            names["#seq"] = f"seq_{kind}"
+            values[":seq"] = {"S": order.sequencer}
+            update += ", #seq = :seq"
+            remove = ""
+        else:
+            names["#seq"] = f"seq_{kind}"
+            remove = " REMOVE #seq"
+        if expected is None:
+            condition = "attribute_not_exists(#ver)"
+        else:
+            condition = "#ver = :expected"
+            values[":expected"] = {"N": str(expected)}
+        resp = aws.dynamodb().update_item(
+            TableName=self.table,
+            Key={"pk": {"S": key.storage_id()}, "sk": {"S": ENTITY_SK}},
+            UpdateExpression=f"{update} ADD #ver :one{remove}",
+            ConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+        )
         attrs = resp["Attributes"]
         return Registration("new", int(attrs["version"]["N"]), _inputs_of(attrs))
 
@@ -421,21 +493,58 @@ class Bucket:
         return int(value) if value and value.isdigit() else None
 
 
-def publish_result_file(store: EntityStore, bucket: Bucket, key: EntityKey, attempts: int = 5) -> int | None:
-    """Copy the entity's RESULT item to ``results/...json`` so the file ends on the newest version.
+def _result_file_state(bucket: Bucket, key: EntityKey) -> tuple[str | None, int | None]:
+    """(ETag, input version) of the entity's result file; (None, None) when there is none yet."""
+    try:
+        head = aws.s3().head_object(Bucket=bucket.name, Key=result_key(key))
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+            return None, None
+        raise
+    value = head.get("Metadata", {}).get(_RESULT_FILE_VERSION_META)
+    return head.get("ETag"), int(value) if value and value.isdigit() else None
 
-    S3 has no compare-and-set on our version, so two aggregators could interleave their puts. Each
-    writer copies what DynamoDB holds (the conditional write there is the arbiter), then re-reads
-    DynamoDB after its put and repeats if a newer result landed meanwhile: whichever put is last is
-    followed by a check that sees the newest result. Returns the version now in the file.
+
+def _precondition_failed(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in {
+        "PreconditionFailed",
+        "412",
+        "ConditionalRequestConflict",
+        "409",
+    }
+
+
+def publish_result_file(store: EntityStore, bucket: Bucket, key: EntityKey, attempts: int = 8) -> int | None:
+    """Copy the entity's RESULT item to ``results/...json`` so the file ends on the newest version and
+    never shows an older version after a newer one, not even briefly.
+
+    Compare-and-set with S3 conditional writes: read what DynamoDB holds (its conditional write is the
+    arbiter), read the file's version and ETag, and put only if the file is older *and unchanged since*
+    (``If-Match`` its ETag, or ``If-None-Match: *`` when there is no file yet). A concurrent publisher
+    makes the put fail with 412/409, and the loop starts again from DynamoDB. Returns the version now in
+    the file.
     """
     for _ in range(attempts):
         current = store.get_result(key)
         if current is None:
             return None
         version, doc = current
-        bucket.put_json(result_key(key), doc, {_RESULT_FILE_VERSION_META: str(version)})
-        after = store.get_result(key)
-        if after is not None and after[0] == version:
-            return version
+        etag, in_file = _result_file_state(bucket, key)
+        if in_file is not None and in_file >= version:
+            return in_file  # the file already holds this result or a newer one
+        condition = {"IfMatch": etag} if etag else {"IfNoneMatch": "*"}
+        try:
+            aws.s3().put_object(
+                Bucket=bucket.name,
+                Key=result_key(key),
+                Body=json.dumps(doc, indent=2).encode(),
+                ContentType="application/json",
+                Metadata={_RESULT_FILE_VERSION_META: str(version)},
+                **condition,
+            )
+        except ClientError as exc:
+            if _precondition_failed(exc):
+                continue  # another publisher wrote meanwhile: decide again
+            raise
+        return version
     raise RuntimeError(f"result for {key.masked()} kept changing while publishing; will retry")
