@@ -32,7 +32,7 @@ test: reference
 demo: reference
 	$(BIN)/mips run-local shared/mips/examples $(wildcard ../shared/samples/qpp-json) || test $$? -eq 1
 
-lint: $(STAMP)
+lint: $(STAMP) tools
 	$(BIN)/ruff check shared functions tests scripts
 	$(BIN)/ruff format --check shared functions tests scripts
 	$(BIN)/mypy
@@ -41,9 +41,13 @@ lint: $(STAMP)
 
 ## Scanners with dependencies that clash with the test environment, in their own venv (pinned).
 TOOLS := .venv-tools/bin
-tools:
+TOOL_PINS := checkov==3.2.334 pip-audit==2.7.3
+TOOLS_STAMP := .venv-tools/.installed-$(shell echo $(TOOL_PINS) | cksum | cut -d' ' -f1)
+$(TOOLS_STAMP):
 	@test -x $(TOOLS)/python || $(PYTHON) -m venv .venv-tools
-	$(TOOLS)/pip install -q --disable-pip-version-check checkov==3.2.334 pip-audit==2.7.3
+	$(TOOLS)/pip install -q --disable-pip-version-check $(TOOL_PINS)
+	@rm -f .venv-tools/.installed-*; touch $@
+tools: $(TOOLS_STAMP)
 
 ## Audit every pinned package (needs the network: PyPI's or OSV's vulnerability data). --strict: a package
 ## the service does not know FAILS the audit instead of being skipped as "not found".
