@@ -124,7 +124,7 @@ def choose_for_clinician(
         used = vgs[0]
         rule = (
             "Virtual group final score: it takes precedence over every other final score of the clinician "
-            "(hierarchy of the 2024 CMS guides, spec 9.2)."
+            "(hierarchy of the 2024 CMS guides)."
         )
     else:
         used = ranked[0]

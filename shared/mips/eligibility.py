@@ -149,7 +149,7 @@ def _describe(seg: LvtSegment, rules: EligibilityRules, label: str) -> str:
             ]
         )
         + (" - exceeds all three" if seg.exceeds_all else "")
-        + " (spec 1.3)."
+        + "."
     )
 
 
@@ -171,20 +171,18 @@ def evaluate_eligibility(
         return EligibilityResult(
             status="excluded",
             clinician_type=ctype,
-            reasons=["Qualifying APM Participant (QP): excluded from MIPS (spec 1.5)."],
+            reasons=["Qualifying APM Participant (QP): excluded from MIPS."],
         )
     if ctype is not None and ctype not in rules.clinician_types:
         return EligibilityResult(
             status="excluded",
             clinician_type=ctype,
-            reasons=[
-                f"Clinician type '{profile.clinician_type}' is not a MIPS eligible clinician type (spec 1.2)."
-            ],
+            reasons=[f"Clinician type '{profile.clinician_type}' is not a MIPS eligible clinician type."],
         )
     if ctype is not None:
-        reasons.append(f"Clinician type '{ctype}' is MIPS eligible (spec 1.2).")
+        reasons.append(f"Clinician type '{ctype}' is MIPS eligible.")
     elif key.entity_type == "individual":
-        reasons.append("Clinician type not given: assumed MIPS eligible (spec 1.2).")
+        reasons.append("Clinician type not given: assumed MIPS eligible.")
     year = key.performance_year
     enrolled = profile.first_medicare_enrollment_year
     if rules.newly_enrolled_excluded and enrolled is not None and enrolled >= year:
@@ -196,7 +194,7 @@ def evaluate_eligibility(
                 f"Newly enrolled: first Medicare enrollment in {enrolled}, during performance year {year}: "
                 "exempt for the year"
                 + ("" if rules.newly_enrolled_may_opt_in else " and cannot opt in")
-                + " (spec 1.5).",
+                + ".",
             ],
         )
     segments = [_lvt_segment(i, s, rules) for i, s in enumerate(claims_segments(profile), start=1)]
@@ -225,7 +223,7 @@ def evaluate_eligibility(
         if not any(seg.exceeds_any for seg in judged):
             reasons.append(
                 "Claims figures incomplete, but a figure at or below its limit means the low-volume "
-                "threshold is not exceeded: not required to participate, no payment adjustment (spec 1.3)."
+                "threshold is not exceeded: not required to participate, no payment adjustment."
             )
             return EligibilityResult(
                 status="unknown" if profile.opted_in else "excluded",
@@ -236,7 +234,7 @@ def evaluate_eligibility(
     if all(seg.exceeds_all for seg in judged):
         reasons.append(
             "Exceeds the low-volume threshold"
-            + (" in both determination segments (spec 1.4)" if several else "")
+            + (" in both determination segments" if several else "")
             + ": MIPS participation required."
         )
         return EligibilityResult(
@@ -246,17 +244,17 @@ def evaluate_eligibility(
         if profile.opted_in:
             reasons.append(
                 "Exceeds one or two but not all three low-volume criteria and elected to opt in: "
-                "scored with a payment adjustment (spec 1.3)."
+                "scored with a payment adjustment."
             )
             return EligibilityResult(
                 status="optedIn", clinician_type=ctype, lvt_segments=segments, reasons=reasons
             )
         reasons.append(
             "Exceeds one or two but not all three low-volume criteria: opt-in eligible. Without an opt-in "
-            "election the data is voluntary and no payment adjustment applies (spec 1.3)."
+            "election the data is voluntary and no payment adjustment applies."
         )
         return EligibilityResult(
             status="optInEligible", clinician_type=ctype, lvt_segments=segments, reasons=reasons
         )
-    reasons.append("Below the low-volume threshold on all three criteria: excluded from MIPS (spec 1.3).")
+    reasons.append("Below the low-volume threshold on all three criteria: excluded from MIPS.")
     return EligibilityResult(status="excluded", clinician_type=ctype, lvt_segments=segments, reasons=reasons)

@@ -259,7 +259,7 @@ def score_adjustment_nodes(fs: FinalScore, rules: YearRules) -> list[Node]:
                 value=-excess,
                 unit="points",
                 detail=f"The final score is capped at {cap:g}: {excess:.4f} points above it are not counted "
-                "(spec 9.1).",
+                ".",
             )
         ]
     return []

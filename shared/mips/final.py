@@ -58,12 +58,10 @@ def complex_patient_bonus(
         )
 
     if given is None:
-        return none("No complex patient bonus in the CMS-calculated data: 0 points (spec 8.1).")
+        return none("No complex patient bonus in the CMS-calculated data: 0 points.")
     facility_ok = facility_based and b.cpb_facility_based_eligible  # 414.1380(c)(3)
     if b.cpb_requires_data_submission and not _data_submitted(results) and not facility_ok:
-        return none(
-            "No data submitted for quality, IA or PI: not eligible for the complex patient bonus (spec 8.1)."
-        )
+        return none("No data submitted for quality, IA or PI: not eligible for the complex patient bonus.")
     if isinstance(given, ComplexPatientIndicators):
         pop = b.cpb_population_individual if entity_type == "individual" else b.cpb_population_group
         if pop is None:
@@ -83,7 +81,7 @@ def complex_patient_bonus(
             node=Node(
                 name="complexPatientBonus",
                 value=0.0,
-                detail=f"Given bonus {pts:g} is not a finite number of points: taken as 0 (spec 8.1).",
+                detail=f"Given bonus {pts:g} is not a finite number of points: taken as 0.",
             ),
         )
     if pts < 0:
@@ -96,7 +94,7 @@ def complex_patient_bonus(
         )
     capped = min(b.cpb_cap, pts)
     detail = f"Complex patient bonus {pts:g} points as calculated by CMS"
-    detail += f", capped at {b.cpb_cap:g} (spec 8.1)." if pts > b.cpb_cap else " (spec 8.1)."
+    detail += f", capped at {b.cpb_cap:g}." if pts > b.cpb_cap else "."
     return BonusResult(
         points=capped, source="given", node=Node(name="complexPatientBonus", value=capped, detail=detail)
     )
@@ -181,7 +179,7 @@ def final_score(
             detail=(
                 f"{n} performance categor{'y' if n == 1 else 'ies'} scored{which}, fewer than "
                 f"{rules.weights.min_scored_categories}: final score = performance threshold {threshold:g} "
-                "(spec 3.0, 9.1)."
+                "."
             ),
         )
     contributions: dict[str, float] = {}
@@ -201,7 +199,7 @@ def final_score(
         detail += f"; + complex patient bonus {_fmt(cpb)} = {_fmt(total)}"
     if total > cap:
         detail += f"; capped at {cap:g}"
-    detail += " (spec 9.1)."
+    detail += "."
     return FinalScore(
         value=value,
         weighted_sum=weighted,
@@ -252,13 +250,13 @@ def adjustment_percent(score: float, p: PaymentRules, max_score: float = 100.0) 
     if fs_cmp <= floor:
         return (
             -ap,
-            f"Final score {_fmt(fs)} <= {floor:g} (one-fourth of the threshold {t:g}): -{ap:g}% (spec 10).",
+            f"Final score {_fmt(fs)} <= {floor:g} (one-fourth of the threshold {t:g}): -{ap:g}%.",
         )
     if fs_cmp < t:
         pct = -ap * (t - fs) / t
-        return pct, f"-{ap:g}% x ({t:g} - {_fmt(fs)}) / {t:g} = {pct:.4f}% (below the threshold, spec 10)."
+        return pct, f"-{ap:g}% x ({t:g} - {_fmt(fs)}) / {t:g} = {pct:.4f}% (below the threshold)."
     if fs_cmp == t:
-        return 0.0, f"Final score {_fmt(fs)} equals the performance threshold {t:g}: 0% (spec 10)."
+        return 0.0, f"Final score {_fmt(fs)} equals the performance threshold {t:g}: 0%."
     sf, estimated = scaling_factor(p)
     pct = ap * sf * (fs - t) / (max_score - t)
     why = (
@@ -268,7 +266,7 @@ def adjustment_percent(score: float, p: PaymentRules, max_score: float = 100.0) 
     )
     return pct, (
         f"+{ap:g}% x scaling factor {sf:.6f} x ({_fmt(fs)} - {t:g}) / {max_score - t:g} = "
-        f"+{pct:.4f}% (above the threshold; {why}, spec 10)."
+        f"+{pct:.4f}% (above the threshold; {why})."
     )
 
 

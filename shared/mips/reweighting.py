@@ -29,22 +29,21 @@ TableName = Literal["standard", "smallPractice", "apmEntity", "apmEntitySmallPra
 PI_REWEIGHT_STATUSES: tuple[str, ...] = ("smallPractice", "hospitalBased", "ascBased", "nonPatientFacing")
 
 REASON_TEXT: dict[str, str] = {
-    "smallPractice": "small practice: PI automatically reweighted because no PI data was submitted (spec 2)",
-    "hospitalBased": "hospital-based: PI automatically reweighted because no PI data was submitted (spec 2)",
-    "ascBased": "ASC-based: PI automatically reweighted because no PI data was submitted (spec 2)",
-    "nonPatientFacing": "non-patient-facing: PI automatically reweighted because no PI data was "
-    "submitted (spec 2)",
+    "smallPractice": "small practice: PI automatically reweighted because no PI data was submitted",
+    "hospitalBased": "hospital-based: PI automatically reweighted because no PI data was submitted",
+    "ascBased": "ASC-based: PI automatically reweighted because no PI data was submitted",
+    "nonPatientFacing": "non-patient-facing: PI automatically reweighted because no PI data was submitted",
     "clinicalSocialWorker": "clinical social worker: PI automatically reweighted because no PI data was "
-    "submitted (spec 2)",
+    "submitted",
     "allCliniciansQualify": "every clinician of the group qualifies for PI reweighting and no PI data was "
     "submitted (42 CFR 414.1380(c)(2)(iii))",
-    "piHardship": "approved PI hardship exception and no PI data submitted (spec 12)",
+    "piHardship": "approved PI hardship exception and no PI data submitted",
     "extremeUncontrollable": "approved extreme and uncontrollable circumstances exception and no data "
-    "submitted for the category (spec 12)",
-    "noCostMeasureMetCaseMinimum": "no cost measure met its case minimum (spec 7.3)",
+    "submitted for the category",
+    "noCostMeasureMetCaseMinimum": "no cost measure met its case minimum",
     "cmsDataNotReceived": "CMS-calculated cost data not received",
-    "notEvaluatedForApmEntity": "cost is not evaluated for APM Entities: weight 0% (spec 3.3)",
-    "notEvaluatedInApp": "cost is not evaluated in the APP: weight 0% (spec 3.4)",
+    "notEvaluatedForApmEntity": "cost is not evaluated for APM Entities: weight 0%",
+    "notEvaluatedInApp": "cost is not evaluated in the APP: weight 0%",
     "noUsableBenchmarks": "no usable cost benchmarks for the year (CMS mock data): cost not scored (preview)",
 }
 
@@ -132,7 +131,7 @@ def _category_reason(
     if _euc(profile, category):
         if not submitted:
             return "extremeUncontrollable"
-        notes.append(f"{category}: data submitted overrides the approved EUC exception (spec 12).")
+        notes.append(f"{category}: data submitted overrides the approved EUC exception.")
     if category == "pi":
         hardship = profile is not None and profile.exceptions.pi_hardship
         auto = [code for code in PI_REWEIGHT_STATUSES if statuses.get(code)]
@@ -144,7 +143,7 @@ def _category_reason(
             notes.append(
                 "pi: PI data submitted, so it is scored despite "
                 + ", ".join((["piHardship"] if hardship else []) + auto)
-                + " (spec 2, 12)."
+                + "."
             )
         elif not submitted:
             if hardship:

@@ -78,21 +78,21 @@ def _derive(
             return (
                 False,
                 "notDerivable",
-                "Small practice: practice size not given, taken as not small (spec 2).",
+                "Small practice: practice size not given, taken as not small.",
             )
         small = size <= rules.small_practice_max_clinicians
         return (
             small,
             "derived",
             f"Small practice {'yes' if small else 'no'}: {size} clinicians billing under the TIN "
-            f"{'<=' if small else '>'} {rules.small_practice_max_clinicians} (spec 2).",
+            f"{'<=' if small else '>'} {rules.small_practice_max_clinicians}.",
         )
     if name in ("rural", "hpsa"):
         label = "Rural" if name == "rural" else "HPSA"
         return (
             False,
             "notDerivable",
-            f"{label}: not derivable from the profile and not published: no (spec 2).",
+            f"{label}: not derivable from the profile and not published: no.",
         )
     label = {
         "nonPatientFacing": "Non-patient-facing",
@@ -104,7 +104,7 @@ def _derive(
             False,
             "notDerivable",
             f"{label}: the {key.entity_type} rule counts clinicians (more than 75% of them), which the "
-            "profile does not carry; not published: no (spec 2).",
+            "profile does not carry; not published: no.",
         )
     if name == "nonPatientFacing":
         values: list[float] = [
@@ -125,7 +125,7 @@ def _derive(
         )
         fmt, op = "{:.0%}", ">="
     if not values:
-        return False, "notDerivable", f"{label}: {what} not given: no (spec 2)."
+        return False, "notDerivable", f"{label}: {what} not given: no."
     if not rules.status_in_either_segment:
         hits = [v for v in values[-1:] if v in hits]
     shown = ", ".join(fmt.format(v) for v in values)
@@ -133,9 +133,9 @@ def _derive(
         return (
             True,
             "derived",
-            f"{label} yes: {what} {fmt.format(hits[0])} {op} {fmt.format(limit)} (spec 2).",
+            f"{label} yes: {what} {fmt.format(hits[0])} {op} {fmt.format(limit)}.",
         )
-    return False, "derived", f"{label} no: {what} {shown}, not {op} {fmt.format(limit)} (spec 2)."
+    return False, "derived", f"{label} no: {what} {shown}, not {op} {fmt.format(limit)}."
 
 
 def derive_statuses(key: EntityKey, profile: Profile | None, rules: EligibilityRules) -> StatusResult:
@@ -163,7 +163,7 @@ def derive_statuses(key: EntityKey, profile: Profile | None, rules: EligibilityR
     pi_type = ctype if ctype in rules.pi_auto_reweight_clinician_types else None
     if pi_type:
         reasons.append(
-            f"Clinician type '{pi_type}': PI automatically reweighted unless PI data is submitted (spec 2)."
+            f"Clinician type '{pi_type}': PI automatically reweighted unless PI data is submitted."
         )
     return StatusResult(
         **{_SNAKE[n]: v for n, v in values.items()},

@@ -77,13 +77,13 @@ def score_cost(
         return _not_scored(
             ctx,
             "notEvaluatedInApp",
-            "Cost is not evaluated in the APM Performance Pathway (weight 0%; spec 7.3, 11.2).",
+            "Cost is not evaluated in the APM Performance Pathway (weight 0%).",
         )
     if ctx.entity_type == "apmEntity":
         return _not_scored(
             ctx,
             "notEvaluatedForApmEntity",
-            "Cost is not evaluated for APM Entities (weight 0%; spec 3.0, 7.3).",
+            "Cost is not evaluated for APM Entities (weight 0%).",
         )
     if not r.benchmarks_usable:
         return _not_scored(
@@ -122,7 +122,7 @@ def score_cost(
     if not scored:
         detail = (
             f"No cost measure met its case minimum with a {ref.year} benchmark: cost is not scored "
-            "and its weight is redistributed (spec 3.0, 7.3)."
+            "and its weight is redistributed."
         )
         explanation = Node(name="cost", value=None, detail=detail, parts=nodes)
         return CategoryResult(
@@ -147,7 +147,7 @@ def score_cost(
     terms = " + ".join(f"{p:.4f}" for p in scored.values())
     avg_detail = (
         f"Average of {len(scored)} scored measure(s): ({terms}) / {len(scored)} = {_num(mean)}; "
-        f"x {r.category_score_multiplier:g} = {achievement:.4f}% (spec 7.3)."
+        f"x {r.category_score_multiplier:g} = {achievement:.4f}%."
     )
     nodes.append(Node(name="average", value=mean, detail=avg_detail))
     nodes.append(Node(name="costImprovement", value=improvement, detail=improvement_detail))
@@ -222,9 +222,7 @@ def _allowed_measures(ctx: ScoringContext, ref: ReferenceData) -> tuple[frozense
             f"MVP {ctx.mvp_id!r} is not a {ref.year} MVP: no cost measure can be scored for it."
         ]
     ids = ", ".join(mvp.cost_measure_ids) or "none"
-    return frozenset(mvp.cost_measure_ids), [
-        f"MVP {mvp.mvp_id}: only its cost measures count ({ids}; spec 11.1)."
-    ]
+    return frozenset(mvp.cost_measure_ids), [f"MVP {mvp.mvp_id}: only its cost measures count ({ids})."]
 
 
 def _score_measure(
@@ -259,16 +257,14 @@ def _score_measure(
             "category (cost.suppressed_measure_ids).",
         )
     if allowed is not None and mid not in allowed:
-        return skip("notInMvp", "not one of the MVP's cost measures (spec 11.1).")
+        return skip("notInMvp", "not one of the MVP's cost measures.")
     if mid in r.group_only_measure_ids and ctx.entity_type not in r.group_entity_types:
-        return skip(
-            "groupsOnly", f"{mid} is scored for groups only, not for an {ctx.entity_type} (spec 7.1)."
-        )
+        return skip("groupsOnly", f"{mid} is scored for groups only, not for an {ctx.entity_type}.")
     meta.update(caseMinimum=minimum, caseMinimumMet=cm.attributed_cases >= minimum)
     if cm.attributed_cases < minimum:
         return skip(
             "caseMinimumNotMet",
-            f"{cm.attributed_cases} attributed cases is below the case minimum of {minimum} (spec 7.1).",
+            f"{cm.attributed_cases} attributed cases is below the case minimum of {minimum}.",
         )
     if not math.isfinite(cm.value) or cm.value < 0:
         return skip("invalidValue", f"the cost value {cm.value!r} is not a non-negative dollar amount.")
@@ -277,7 +273,7 @@ def _score_measure(
         return skip(
             "noBenchmark",
             f"{cm.attributed_cases} cases meet the minimum of {minimum}, but {mid} has no {ref.year} "
-            f"benchmark row ({r.benchmark_submission_method}), so it cannot be scored (spec 7.1).",
+            f"benchmark row ({r.benchmark_submission_method}), so it cannot be scored.",
         )
 
     problem = _benchmark_problem(bm)

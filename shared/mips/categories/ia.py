@@ -100,9 +100,7 @@ def score_ia(
     if ctx.reporting_option == "mvp":
         mvp = ref.mvp(ctx.mvp_id) if ctx.mvp_id else None
         if mvp is None:
-            messages.append(
-                f"MVP {ctx.mvp_id!r} is not a {ref.year} MVP: no activity can be credited to it (spec 11.1)."
-            )
+            messages.append(f"MVP {ctx.mvp_id!r} is not a {ref.year} MVP: no activity can be credited to it.")
             allowed = frozenset()
         else:
             allowed = frozenset(mvp.ia_measure_ids)
@@ -130,10 +128,7 @@ def score_ia(
 
     data_submitted = tally.measurements > 0
     if not data_submitted and apm_points == 0:
-        detail = (
-            "No improvement activities were submitted: IA is scored 0% "
-            "(a zero score, not reweighted; spec 3.0)."
-        )
+        detail = "No improvement activities were submitted: IA is scored 0% (a zero score, not reweighted)."
     else:
         detail = _summary(points, score, tally.pcmh, r)
     explanation = Node(
@@ -229,7 +224,7 @@ def _short_period(ms: MeasurementSet, r: IaRules) -> str | None:
         return (
             f"the measurement set's performance period {start.isoformat()} to {end.isoformat()} "
             f"is {days} days, shorter than the {r.min_activity_days} continuous days "
-            "an activity must be performed (spec 5.1)"
+            "an activity must be performed"
         )
     return None
 
@@ -259,7 +254,7 @@ def _activity_node(
         return nothing(
             "NOT_IN_INVENTORY",
             f"{activity_id} is not an activity in the {ref.year} Improvement Activities inventory, "
-            "so it earns nothing (spec 5.1).",
+            "so it earns nothing.",
         )
     meta["title"] = measure.title
     if not isinstance(value, bool):
@@ -273,7 +268,7 @@ def _activity_node(
     if allowed is not None and activity_id not in allowed:
         return nothing(
             "NOT_IN_MVP",
-            "not in the MVP's list of improvement activities, so it earns nothing in the MVP (spec 11.1).",
+            "not in the MVP's list of improvement activities, so it earns nothing in the MVP.",
         )
     if short_period is not None:
         return nothing("PERIOD_TOO_SHORT", short_period + ".")
@@ -286,7 +281,7 @@ def _activity_node(
             value=r.max_points,
             detail=(
                 f"Patient-centered medical home attested: full credit, {r.max_points:g} points and an "
-                f"IA score of {r.pcmh_score_percent:g}% regardless of other activities (spec 5.1)."
+                f"IA score of {r.pcmh_score_percent:g}% regardless of other activities."
             ),
             metadata=meta,
         )
@@ -305,17 +300,14 @@ def _why_points(weight: str, pts: float, basis: _Basis, r: IaRules) -> str:
     if basis.kind == "mvp":
         return (
             f"{weight.capitalize()}-weighted activity in the MVP: {pts:g} points "
-            "(20/40 for every MVP participant, no special-status doubling; spec 11.1)."
+            "(20/40 for every MVP participant, no special-status doubling)."
         )
     if basis.kind == "specialStatus":
         return (
             f"{weight.capitalize()}-weighted activity: {base:g} points doubled to {pts:g} for special status "
-            f"({basis.reason}) in traditional MIPS (spec 5.1)."
+            f"({basis.reason}) in traditional MIPS."
         )
-    return (
-        f"{weight.capitalize()}-weighted activity: {pts:g} points "
-        "(no special status, so not doubled; spec 5.1)."
-    )
+    return f"{weight.capitalize()}-weighted activity: {pts:g} points (no special status, so not doubled)."
 
 
 def _check_group_pcmh_sites(ctx: ScoringContext, r: IaRules, tally: _Tally) -> None:
@@ -397,7 +389,7 @@ def _apm_credit(ctx: ScoringContext, r: IaRules, attested: bool = False) -> tupl
             detail=(
                 f"MIPS APM participant with {why}: at least half credit, "
                 f"{pts:g} of {r.max_points:g} points; attested activities add to it "
-                "(42 CFR 414.1380(b)(3)(i); spec 5.1)."
+                "(42 CFR 414.1380(b)(3)(i))."
             ),
         ),
         pts,
@@ -406,11 +398,11 @@ def _apm_credit(ctx: ScoringContext, r: IaRules, attested: bool = False) -> tupl
 
 def _total_node(raw: float, points: float, score: float, pcmh: bool, r: IaRules) -> Node:
     if pcmh:
-        detail = f"IA_PCMH attested: IA score {r.pcmh_score_percent:g}% (spec 5.1)."
+        detail = f"IA_PCMH attested: IA score {r.pcmh_score_percent:g}%."
     elif raw > r.max_points:
         detail = (
             f"Total {raw:g} points capped at {r.max_points:g}: "
-            f"{points:g} / {r.max_points:g} x 100 = {score:.4f}% (spec 5.1)."
+            f"{points:g} / {r.max_points:g} x 100 = {score:.4f}%."
         )
     else:
         detail = (
@@ -427,8 +419,8 @@ def _total_node(raw: float, points: float, score: float, pcmh: bool, r: IaRules)
 
 def _summary(points: float, score: float, pcmh: bool, r: IaRules) -> str:
     if pcmh:
-        return f"IA score {score:g}%: patient-centered medical home (IA_PCMH) attested (spec 5.1)."
-    return f"IA score {score:.4f}% = {points:g} points / {r.max_points:g} x 100 (spec 5.1)."
+        return f"IA score {score:g}%: patient-centered medical home (IA_PCMH) attested."
+    return f"IA score {score:.4f}% = {points:g} points / {r.max_points:g} x 100."
 
 
 def _app_result(measurement_sets: list[MeasurementSet], ctx: ScoringContext, r: IaRules) -> CategoryResult:
@@ -438,7 +430,7 @@ def _app_result(measurement_sets: list[MeasurementSet], ctx: ScoringContext, r: 
     submitted = sum(len(ms.measurements) for ms in measurement_sets)
     detail = (
         f"APM Performance Pathway: automatic IA credit of {score:g}% "
-        f"for the {ctx.performance_year} performance year (spec 11.2)."
+        f"for the {ctx.performance_year} performance year."
     )
     if submitted:
         detail += f" The {submitted} submitted activities are not needed and were not scored."

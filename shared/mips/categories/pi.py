@@ -256,7 +256,7 @@ class _SetScorer:
                 self.warnings.append(
                     f"Exclusion {', '.join(claimed)} was submitted together with the measure it excludes, "
                     f"{mid} "
-                    f"(they have opposite meanings, spec 6.2): the "
+                    f"(they have opposite meanings): the "
                     + (
                         "reported measure is scored and the exclusion ignored"
                         if keep == "measure"
@@ -839,7 +839,7 @@ def _set_node(s: _SetScore, pr: PiRules) -> Node:
         name="gates",
         value=not failed,
         detail=(
-            "All requirements to earn a PI score are met (spec 6.1)"
+            "All requirements to earn a PI score are met"
             if not failed
             else f"Failed {failed_txt}: the PI category scores 0 (a failed requirement is not reweighted)"
         ),
@@ -914,7 +914,7 @@ def _set_node(s: _SetScore, pr: PiRules) -> Node:
             Node(
                 name="exclusions",
                 value=len(s.option.moves),
-                detail="Exclusion points redistributed (spec 6.4): " + "; ".join(s.option.moves),
+                detail="Exclusion points redistributed: " + "; ".join(s.option.moves),
             )
         )
     if s.extra_nodes:
@@ -927,7 +927,7 @@ def _set_node(s: _SetScore, pr: PiRules) -> Node:
             )
         )
     if failed:
-        detail = f"0: failed {failed_txt} (spec 6.1)"
+        detail = f"0: failed {failed_txt}"
     else:
         total = s.option.total
         cap = f", capped at {_fmt(s.cap)}" if total > s.cap else ""
@@ -1023,7 +1023,7 @@ def score_pi(
         head = (
             "Promoting Interoperability scores 0: failed "
             + ", ".join(f"gate '{g.key}' ({g.detail})" for g in failed)
-            + ". A failed requirement scores the category 0; it is not reweighted (spec 6.1, 3.0)"
+            + ". A failed requirement scores the category 0; it is not reweighted"
         )
     else:
         obj = _set_metadata(best)["objectiveScores"]

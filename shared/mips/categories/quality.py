@@ -258,7 +258,7 @@ def _best_per_measure(
             s.node.metadata["processingStatus"] = "NOT_PICKED"
             if app and _app_excluded(s):
                 s.node.value = None
-                s.node.detail += ". Excluded in the APP (no benchmark or case minimum not met, spec 11.2)"
+                s.node.detail += ". Excluded in the APP (no benchmark or case minimum not met)"
                 if not _app_excluded(keep):
                     s.node.detail += (
                         f"; the same measure via {keep.submission_method} counts instead "
@@ -267,7 +267,7 @@ def _best_per_measure(
                 continue
             s.node.detail += (
                 f". Not counted: the same measure via {keep.submission_method} scored "
-                f"{_fmt(keep.points or 0)} and a measure counts once (spec 4.8)"
+                f"{_fmt(keep.points or 0)} and a measure counts once"
             )
     return list(best.values()), suppressed - set(best)
 
@@ -345,7 +345,7 @@ def ema_reduction(
     return eff, (
         f"EMA / denominator reduction: every submitted measure is in a clinical cluster "
         f"({', '.join(names)}; {len(expected)} measures: {', '.join(sorted(expected))}): "
-        f"{eff} required measures instead of {required} (spec 4.9)"
+        f"{eff} required measures instead of {required}"
     )
 
 
@@ -363,9 +363,7 @@ def _pick(cands: list[MeasureScore], required: int, qr: QualityRules, tally: _Ta
         _mark_picked(first, 1, why_first)
     elif order and qr.missing_outcome_slot_scores_zero:
         tally.placeholders.append(_placeholder(1, "no outcome or high-priority measure submitted", qr))
-        tally.notes.append(
-            "No outcome or high-priority measure submitted: one required slot scores 0 (spec 4.9)"
-        )
+        tally.notes.append("No outcome or high-priority measure submitted: one required slot scores 0")
         tally.full_participation = False
         slots -= 1
     for s in order:
@@ -454,9 +452,7 @@ def _score_admin(
         elif bm is None or benchmark_problem(bm) is not None:
             why = f"no usable benchmark row for {mid}/{qr.admin_claims_submission_method}"
         if why is not None:
-            node.detail = (
-                f"Administrative-claims measure {mid} not scored: {why}; it is left out (no zero, spec 4.7)"
-            )
+            node.detail = f"Administrative-claims measure {mid} not scored: {why}; it is left out (no zero)"
             node.metadata["status"] = "notScored"
             skipped.append(node)
             continue
@@ -484,7 +480,7 @@ def _score_admin(
         node.value = pts
         node.detail = (
             ". ".join(lines) + f". Adds {_fmt(pts)} points and {_fmt(qr.measure_denominator_points)} to "
-            "the denominator (spec 4.7)"
+            "the denominator"
         )
         node.metadata.update(
             decile=place.decile, status="scored", benchmark=benchmark_metadata(bm), processingStatus="PICKED"
@@ -522,7 +518,7 @@ def _traditional(
         tally.notes.append(
             f"Suppressed measure(s) {', '.join(sorted(suppressed))} removed from the numerator and "
             f"the denominator: "
-            f"{reduced} required measures (spec 4.6)"
+            f"{reduced} required measures"
         )
         required = reduced
     tally.required = required
@@ -561,7 +557,7 @@ def _app(cands: list[MeasureScore], ctx: ScoringContext, qr: QualityRules, tally
         if _app_excluded(best):
             best.node.detail += (
                 ". Excluded from the numerator and the denominator: APP measures without a benchmark "
-                "or case minimum are not counted (42 CFR 414.1367(c)(1)(i), spec 11.2)"
+                "or case minimum are not counted (42 CFR 414.1367(c)(1)(i))"
             )
             best.node.value = None
             best.node.metadata["processingStatus"] = "EXCLUDED"
@@ -647,7 +643,7 @@ def score_quality(
             admin_scored.remove(extra)
             extra.node.detail += (
                 f". Not counted: {qr.mvp_population_health_measures_counted} population health "
-                "measure counts in an MVP and another scored higher (spec 11.1, UNCONFIRMED)"
+                "measure counts in an MVP and another scored higher (UNCONFIRMED)"
             )
             extra.node.metadata["processingStatus"] = "NOT_PICKED"
             admin_skipped.append(extra.node)
@@ -743,8 +739,7 @@ def score_quality(
         score = 0.0
     metadata["unroundedScoreValue"] = score
     bonus_detail = (
-        f"Bonus applied to quality submission with 15 or fewer clinicians: +{_fmt(bonus)} numerator "
-        f"points (spec 4.11)"
+        f"Bonus applied to quality submission with 15 or fewer clinicians: +{_fmt(bonus)} numerator points"
         if bonus
         else (
             "No small practice bonus: not a small practice"
@@ -779,10 +774,7 @@ def score_quality(
     if coa_detail:
         parts.insert(-1, Node(name="complexOrganizationAdjustment", value=coa, detail=coa_detail))
     if not data_submitted and not tally.admin:
-        detail = (
-            "No quality data submitted: quality is scored 0 (a category scored zero is not reweighted, "
-            "spec 3.0 / 4.10)"
-        )
+        detail = "No quality data submitted: quality is scored 0 (a category scored zero is not reweighted)"
     else:
         capped = " capped at 100" if raw > qr.category_cap else ""
         coa_term = f" + {_fmt(coa)}" if coa else ""

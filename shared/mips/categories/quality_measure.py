@@ -597,7 +597,7 @@ def score_measurement(
     if rules.claims_small_practice_only and submission_method == "claims" and not ctx.small_practice:
         node.detail = (
             f"Measure {mid} via Medicare Part B claims: claims measures are for small practices "
-            f"only (spec 4.1); "
+            f"only; "
             "not counted"
         )
         node.metadata["status"] = NOT_ALLOWED
@@ -611,7 +611,7 @@ def score_measurement(
         node.detail = (
             f"Measure {mid} via {submission_method} was suppressed by CMS ({reasons}): removed from "
             f"the numerator "
-            "and the denominator (spec 4.6)"
+            "and the denominator"
         )
         node.metadata.update(status=SUPPRESSED, benchmarkExclusion=list(exclusion.reason_codes))
         return MeasureScore(mid, submission_method, None, SUPPRESSED, node, measure)

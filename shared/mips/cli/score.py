@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--clinicians",
         action="store_true",
-        help="print, per clinician (TIN/NPI), which final score counts and the alternatives (spec 9.2); "
+        help="print, per clinician (TIN/NPI), which final score counts and the alternatives; "
         "group and APM Entity profiles list their clinicians in 'clinicians'",
     )
     p.set_defaults(func=run)
