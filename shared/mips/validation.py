@@ -16,7 +16,7 @@ parse when another part does not.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -246,6 +246,32 @@ def _report(kind: Kind, file: str | None, problems: list[Problem], model: Any) -
     if file is not None:
         problems = [p.model_copy(update={"file": file}) for p in problems]
     return ValidationReport(kind=kind, file=file, problems=problems, model=model)
+
+
+def validate_file(
+    path: Path,
+    ref_for: Callable[[int], ReferenceData],
+    default: ReferenceData,
+    kind: str | None = None,
+) -> ValidationReport:
+    """Validate one file against the reference data of the year it names (``mips validate``).
+
+    The file's ``performanceYear`` (after the one screening, so QRDA III XML is converted first) picks the
+    reference data; ``default`` serves files that name no year or one without data, and the validation
+    then names that year problem itself."""
+    try:
+        data = Path(path).read_bytes()
+    except (OSError, ValueError):
+        return validate_path(path, default, kind)  # reports the unreadable file
+    screened = screen(data, filename=str(path), expected_kind=kind)  # type: ignore[arg-type]
+    ref = default
+    year = unwrap(screened.doc)[0].get("performanceYear") if screened.doc is not None else None
+    if isinstance(year, int) and not isinstance(year, bool) and year != default.year:
+        try:
+            ref = ref_for(year)
+        except Exception:  # no rules or data for that year: the default's validation names it
+            ref = default
+    return validate_document(data, ref, kind=kind, file=str(path))  # type: ignore[arg-type]
 
 
 def validate_path(path: Path, ref: ReferenceData, kind: str | None = None) -> ValidationReport:

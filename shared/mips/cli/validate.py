@@ -11,10 +11,9 @@ import json
 import sys
 from pathlib import Path
 
-from ..qrda3.adapt import validate_xml_path
 from ..reference import ReferenceDataError, load_reference
 from ..rules import DEFAULT_PERFORMANCE_YEAR, SCORED_YEARS
-from ..validation import KINDS, ValidationReport, validate_path
+from ..validation import KINDS, ValidationReport, validate_file
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -44,8 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--year",
         type=int,
-        default=DEFAULT_PERFORMANCE_YEAR,
-        help=f"performance year (default {DEFAULT_PERFORMANCE_YEAR}; scored: {SCORED_YEARS})",
+        default=None,
+        help="validate every file against this performance year's reference data (default: the year each "
+        f"file names, {DEFAULT_PERFORMANCE_YEAR} when it names none; scored: {SCORED_YEARS})",
     )
     p.set_defaults(func=run)
 
@@ -98,18 +98,14 @@ def run(args: argparse.Namespace) -> int:
         print("mips validate: no .json files in the given directories", file=sys.stderr)
         return EXIT_USAGE
     try:
-        ref = load_reference(args.year)
+        ref = load_reference(args.year or DEFAULT_PERFORMANCE_YEAR)
     except ReferenceDataError as exc:
         print(f"mips validate: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    reports = [
-        validate_xml_path(
-            f, load_reference, ref, kind=args.kind
-        )  # QRDA III XML: converted, then validated (issue 13)
-        if f.suffix.lower() == ".xml"
-        else validate_path(f, ref, kind=args.kind)
-        for f in files
-    ]
+    # the year each file names picks its reference data, unless --year forces one (QRDA III XML is
+    # converted by the screening first, so it is named by its QPP JSON)
+    ref_for = (lambda _year: ref) if args.year else load_reference
+    reports = [validate_file(f, ref_for, ref, kind=args.kind) for f in files]
     if args.json:
         print(json.dumps([r.to_doc() for r in reports], indent=2))
     else:

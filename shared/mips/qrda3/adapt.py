@@ -13,7 +13,7 @@ from typing import IO
 
 from ..models.common import Problem
 from ..reference import ReferenceData
-from ..validation import ValidationReport, validate_document
+from ..validation import ValidationReport, validate_file
 from . import convert, to_problems
 
 #: the QRDA III report templates (base .27.1.1, CMS .27.1.2) share this prefix
@@ -39,18 +39,6 @@ def convert_to_json(data: bytes | IO[bytes], file: str | None = None) -> tuple[b
 def validate_xml_path(
     path: Path, ref_for: Callable[[int], ReferenceData], default: ReferenceData, kind: str | None = None
 ) -> ValidationReport:
-    """``mips validate`` for a ``.xml`` file: the one screening (which converts QRDA III, so XML gets the
-    same verdict and codes as in ``mips score`` and ingest), then validation against the reference data of
-    the year the converted file names (``default`` when it names none or one without data)."""
-    from ..screening import screen
-
-    data = path.read_bytes()
-    screened = screen(data, filename=str(path), expected_kind=kind)  # type: ignore[arg-type]
-    ref = default
-    year = screened.doc.get("performanceYear") if screened.doc is not None else None
-    if isinstance(year, int) and not isinstance(year, bool) and year != default.year:
-        try:
-            ref = ref_for(year)
-        except Exception:  # the validation then names the year problem itself
-            ref = default
-    return validate_document(data, ref, kind=kind, file=str(path))  # type: ignore[arg-type]
+    """``mips validate`` for a ``.xml`` file: the one screening (which converts QRDA III), then validation
+    against the reference data of the year the converted file names (``mips.validation.validate_file``)."""
+    return validate_file(path, ref_for, default, kind)
