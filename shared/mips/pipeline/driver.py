@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import os
 import sys
 import time
 import uuid
@@ -33,6 +32,7 @@ from botocore.exceptions import ClientError
 
 from . import aws
 from .provision import FunctionSpec, MappingSpec, Provisioner, QueueInfo, Stack
+from .targets import scoped_env
 from .template import DEFAULT_TEMPLATE, load_sam, translate
 
 #: template environment variables not applied locally (the local process resolves reference data itself)
@@ -146,18 +146,8 @@ def _muted() -> Iterator[None]:
         FUNCTION_OUTPUT.muted = False
 
 
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+#: set environment variables for a block and restore them afterwards (one helper: targets.scoped_env)
+_environment = scoped_env
 
 
 class LocalPipeline:

@@ -95,7 +95,7 @@ def resolve(name: str | None, endpoint_url: str | None = None) -> Target:
 
 
 @contextmanager
-def _scoped_env(values: dict[str, str], unset: tuple[str, ...] = ()) -> Iterator[None]:
+def scoped_env(values: dict[str, str], unset: tuple[str, ...] = ()) -> Iterator[None]:
     """Set ``values`` and remove ``unset`` for the block; the environment is restored afterwards."""
     keys = set(values) | set(unset)
     saved = {k: os.environ.get(k) for k in keys}
@@ -155,7 +155,7 @@ def connect(target: Target, moto_credentials: dict[str, str]) -> Iterator[None]:
         if target.name == "moto":
             from moto import mock_aws
 
-            stack.enter_context(_scoped_env(moto_credentials, unset=("AWS_PROFILE", "AWS_REGION")))
+            stack.enter_context(scoped_env(moto_credentials, unset=("AWS_PROFILE", "AWS_REGION")))
             stack.enter_context(aws.isolated())
             stack.enter_context(mock_aws())
             aws.configure(None)
@@ -165,9 +165,9 @@ def connect(target: Target, moto_credentials: dict[str, str]) -> Iterator[None]:
             assert target.endpoint_url is not None
             if target.name == "endpoint":  # the generic shortcut: the environment's credentials, if any
                 creds = {k: os.environ.get(k) or v for k, v in EMULATOR_CREDENTIALS.items()}
-                stack.enter_context(_scoped_env(creds))
+                stack.enter_context(scoped_env(creds))
             else:
-                stack.enter_context(_scoped_env(EMULATOR_CREDENTIALS, unset=EMULATOR_UNSET))
+                stack.enter_context(scoped_env(EMULATOR_CREDENTIALS, unset=EMULATOR_UNSET))
             if target.name == "moto-server":
                 reset_moto_server(target.endpoint_url)
             if target.name == "localstack":
