@@ -160,6 +160,22 @@ class SubmissionChecker:
                 "(CEHRT, 42 CFR 414.1375), otherwise it scores 0",
                 C.MISSING_CEHRT_ID,
             )
+        if (
+            category_ok
+            and method_ok
+            and header.category == "quality"
+            and header.submission_method == "electronicHealthRecord"
+            and not header.cehrt_id
+            and self.rules is not None
+            and self.rules.quality.ecqm_requires_cehrt_id
+        ):
+            self.err(
+                f"{path}.cehrtId",
+                f"no cehrtId: in performance year {self.rules.performance_year} an eCQM quality set must "
+                "carry the CMS EHR certification ID (QPP Submissions API: 'Quality eCQM reporting now "
+                "requires the inclusion of a CEHRT ID'): add the 15-character CEHRT ID",
+                C.MISSING_CEHRT_ID,
+            )
         seen: dict[str, int] = {}
         for j, m in measurements:
             mpath = f"{path}.measurements[{j}]"

@@ -108,5 +108,7 @@ class QualityRules(RuleSet):
     app_plus_admin_claims_measures: tuple[str, ...] = ()
     #: the (measure, collection type) pairs in measures-data ``sevenPointCapRemoved`` escape the 7-point cap
     topped_out_cap_removed_from_measures_data: bool = False
+    #: an eCQM (electronicHealthRecord) quality set must carry its CEHRT ID (QPP Submissions API, PY2025 on)
+    ecqm_requires_cehrt_id: bool = False
     #: False when the year's admin-claims benchmark rows must not be used (CMS mock data)
     admin_claims_benchmarks_usable: bool = True
