@@ -9,26 +9,54 @@ from mips.bench import _vary, generate_entities
 from mips.cli import main
 from mips.validation import validate_document
 
+QUICK = ["bench", "--quick", "--load-runs", "1"]
 
-def test_given_quick_mode_when_bench_runs_then_it_prints_every_figure(capsys):
-    assert main(["bench", "--quick", "--count", "10"]) == 0
+
+def test_given_quick_mode_when_bench_runs_then_it_prints_every_figure(capsys, tmp_path):
+    assert main([*QUICK, "--count", "10", "--repeat", "2", "--out", str(tmp_path / "r.json")]) == 0
     out = capsys.readouterr().out
     for name in (
         "reference load, cold",
         "parse only (pydantic)",
         "validate (full)",
         "validate cost / parse-only cost",
+        "kernel: bytes -> result doc",
+        "kernel / json.loads",
+        "kernel / pydantic parse",
     ):
         assert name in out
 
 
-def test_given_json_flag_when_bench_runs_then_figures_are_json_with_units(capsys):
-    assert main(["bench", "--quick", "--count", "5", "--json"]) == 0
+def test_given_json_flag_when_bench_runs_then_figures_are_json_with_units(capsys, tmp_path):
+    assert main([*QUICK, "--count", "5", "--repeat", "1", "--json", "--out", str(tmp_path / "r.json")]) == 0
     doc = json.loads(capsys.readouterr().out)
     units = {f["name"]: f["unit"] for f in doc["figures"]}
     assert units["validate (full)"] == "files/s" and units["reference load, cold"] == "ms"
+    assert units["kernel: bytes -> result doc"] == "entities/s" and units["kernel / json.loads"] == "ratio"
     assert all(f["value"] > 0 for f in doc["figures"])
     assert not any("invalid" in n for n in doc["notes"])
+
+
+def test_given_several_runs_when_bench_writes_results_then_each_figure_has_median_spread_machine_date(
+    capsys, tmp_path
+):
+    out = tmp_path / "bench" / "results.json"
+    assert main([*QUICK, "--count", "5", "--repeat", "3", "--out", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert {"date", "machine", "settings", "figures", "notes"} <= set(doc)
+    assert doc["machine"]["cpuCount"] >= 1 and doc["machine"]["python"].count(".") == 2
+    assert doc["settings"]["repeat"] == 3 and doc["settings"]["count"] == 5
+    kernel = next(f for f in doc["figures"] if f["name"] == "kernel: bytes -> result doc")
+    assert kernel["runs"] == 3 and kernel["min"] <= kernel["value"] <= kernel["max"]
+    # a ratio is the median of per-round ratios: it lies within their spread, not derived afterwards
+    ratio = next(f for f in doc["figures"] if f["name"] == "kernel / json.loads")
+    assert ratio["runs"] == 3 and ratio["min"] <= ratio["value"] <= ratio["max"]
+
+
+def test_given_out_dash_when_bench_runs_then_nothing_is_written(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main([*QUICK, "--count", "3", "--repeat", "1", "--out", "-"]) == 0
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_given_a_bad_count_when_bench_runs_then_usage_error_2(capsys):
