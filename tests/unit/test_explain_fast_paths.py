@@ -1,0 +1,76 @@
+"""The explanation tree's fast paths (issue 15) behave exactly like the generic code they replace.
+
+``Node.clone`` must equal ``model_copy(deep=True)`` and share nothing mutable with the original;
+``round4``'s exact-type fast paths must give what the ``isinstance`` rules give (contract 2: numbers
+rounded to 4 dp, tuples emitted as lists, bools and None untouched).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+
+from mips.explain import Node, copy_data, round4
+
+
+def tree() -> Node:
+    leaf = Node(
+        name="236", value=7.123456, unit="points", metadata={"rate": 0.8512345, "flags": [1, 2.55555]}
+    )
+    return Node(
+        name="quality",
+        title="Quality",
+        value=81.234567,
+        detail="why",
+        parts=[Node(name="measures", parts=[leaf]), Node(name="ok", value=True)],
+        metadata={"nested": {"deep": [{"x": 1.000049}]}, "tuple": (1.23456, "a")},
+    )
+
+
+def test_given_a_tree_when_cloned_then_it_equals_a_deep_model_copy_and_serialises_the_same():
+    original = tree()
+    clone = original.clone()
+    assert clone == original.model_copy(deep=True)
+    assert clone.model_fields_set == original.model_fields_set
+    assert json.dumps(clone.to_doc()) == json.dumps(original.to_doc())
+
+
+def test_given_a_clone_when_mutated_then_the_original_is_untouched():
+    original = tree()
+    clone = original.clone()
+    clone.name = "renamed"
+    clone.parts[0].parts[0].metadata["flags"].append(3)
+    clone.metadata["nested"]["deep"][0]["x"] = 0
+    clone.parts.append(Node(name="extra"))
+    assert original.name == "quality" and len(original.parts) == 2
+    assert original.parts[0].parts[0].metadata["flags"] == [1, 2.55555]
+    assert original.metadata["nested"]["deep"][0]["x"] == 1.000049
+
+
+def test_given_mixed_data_when_rounded_then_floats_are_4dp_tuples_lists_and_others_untouched():
+    data = {
+        "f": 1.234567,
+        "i": 3,
+        "b": True,
+        "n": None,
+        "s": "x",
+        "l": [0.123456, (2.00005, False)],
+        "od": OrderedDict(a=9.87654321),
+    }
+    assert round4(data) == {
+        "f": 1.2346,
+        "i": 3,
+        "b": True,
+        "n": None,
+        "s": "x",
+        "l": [0.1235, [2.0, False]],
+        "od": {"a": 9.8765},
+    }
+    assert type(round4(data)["od"]) is dict
+    assert round4(True) is True and round4(None) is None and round4(2.5) == 2.5
+
+
+def test_given_json_like_data_when_copied_then_equal_but_independent():
+    data = {"a": [1, {"b": 2.5}], "c": (1, 2)}
+    out = copy_data(data)
+    assert out == data and out["a"] is not data["a"] and out["a"][1] is not data["a"][1]
