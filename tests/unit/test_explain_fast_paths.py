@@ -11,6 +11,7 @@ import json
 from collections import OrderedDict
 
 from mips.explain import Node, copy_data, round4
+from mips.models.result import ScoreResult
 
 
 def tree() -> Node:
@@ -74,3 +75,43 @@ def test_given_json_like_data_when_copied_then_equal_but_independent():
     data = {"a": [1, {"b": 2.5}], "c": (1, 2)}
     out = copy_data(data)
     assert out == data and out["a"] is not data["a"] and out["a"][1] is not data["a"][1]
+
+
+def test_given_engine_results_when_serialised_then_the_skipped_rounding_gives_the_generic_document(ref):
+    """ScoreResult.to_doc skips re-rounding the engine's (already 4-dp) explanation; the document must be
+    the one the generic ``round4(model_dump)`` gives, for every example entity and its alternatives."""
+    from mips.bench import example_entities
+    from mips.engine import score
+    from mips.models import Submission
+
+    for doc, profile, cms in example_entities():
+        result = score(Submission.model_validate(doc), profile, cms, ref)
+        generic = ScoreResult.to_doc(result.model_copy())  # a copy is not marked: rounded the generic way
+        assert json.dumps(result.to_doc()) == json.dumps(generic)
+
+
+def test_given_a_replaced_explanation_when_serialised_then_it_is_rounded_again(ref):
+    from mips.bench import example_entities
+    from mips.engine import score
+    from mips.models import Submission
+
+    doc, profile, cms = example_entities()[0]
+    result = score(Submission.model_validate(doc), profile, cms, ref)
+    result.explanation = {**result.explanation, "value": 12.3456789}
+    assert result.to_doc()["explanation"]["value"] == 12.3457
+
+
+def test_given_a_benchmark_row_when_its_metadata_is_asked_twice_then_equal_fresh_dicts(ref):
+    """benchmark_metadata/benchmark_sentence are computed once per row; callers still get their own dict."""
+    from mips.categories.quality_measure import benchmark_metadata, benchmark_sentence
+
+    bm = ref.benchmark("236", "electronicHealthRecord")
+    assert bm is not None
+    first, second = benchmark_metadata(bm), benchmark_metadata(bm)
+    assert first == second and first is not second and first["percentiles"] is not second["percentiles"]
+    first["percentiles"]["10"] = -1
+    first["added"] = True
+    assert benchmark_metadata(bm) == second
+    assert benchmark_sentence(bm) == benchmark_sentence(bm) and benchmark_sentence(bm).startswith(
+        "Benchmark 236/"
+    )
