@@ -273,11 +273,14 @@ def run(
     year: int = DEFAULT_PERFORMANCE_YEAR,
     ref: ReferenceData | None = None,
     qrda3_mb: int = 0,
+    batch_sizes: Sequence[int] = (),
 ) -> BenchReport:
     """Measure everything once; see the module docstring for what each figure means."""
     report = BenchReport()
     if qrda3_mb > 0:
         qrda3_large_file(report, qrda3_mb)
+    if batch_sizes:
+        batch_figures(report, batch_sizes)
 
     loads = cold_reference_load(year, load_runs)
     load = statistics.median(r["load"] for r in loads)
@@ -387,6 +390,96 @@ def throughput(
         "ratio",
         "<= 1 meets issue 15's per-core goal",
     )
+
+
+# -- batch: mips score --batch, time and peak memory (issue 15) --------------------------------------------
+_BATCH_SCRIPT = """
+import json, os, resource, sys, time
+from mips.cli.score_batch import run_batch
+t0 = time.perf_counter()
+with open(os.devnull, "w") as out:
+    code = run_batch(sys.argv[1], out)
+took = time.perf_counter() - t0
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+print(json.dumps({"seconds": took, "peakRss": rss, "code": code}))
+"""
+
+
+def write_batch_file(path: Path, n: int, seed: int = 2024) -> int:
+    """A JSON-lines batch of ``n`` entities (the examples with varied counts), written as a stream;
+    returns its size in bytes."""
+    rng = random.Random(seed)
+    bases = []
+    for folder in sorted(p for p in EXAMPLES_DIR.iterdir() if (p / "profile.json").is_file()):
+        bases.append(
+            {
+                "submission": json.loads((folder / "submission.json").read_text()),
+                "profile": json.loads((folder / "profile.json").read_text()),
+                "cmsData": json.loads((folder / "cms-data.json").read_text()),
+            }
+        )
+    size = 0
+    with path.open("w") as fh:
+        for i in range(n):
+            base = bases[i % len(bases)]
+            sub = copy.deepcopy(base["submission"])
+            for mset in sub.get("measurementSets", []):
+                for m in mset.get("measurements", []):
+                    m["value"] = _vary(m["value"], rng)
+            line = json.dumps({**base, "submission": sub}) + "\n"
+            size += len(line)
+            fh.write(line)
+    return size
+
+
+def batch_run(path: Path) -> dict[str, Any]:
+    """``run_batch`` over ``path`` in a fresh interpreter: seconds, peak RSS in bytes, exit code."""
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
+    proc = subprocess.run(
+        [sys.executable, "-c", _BATCH_SCRIPT, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=3600,
+        check=True,
+    )
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def batch_figures(report: BenchReport, sizes: Sequence[int]) -> None:
+    """Time and peak RSS of ``mips score --batch`` at each size (one fresh process each), with the
+    time per entity and the peak-memory ratio of the largest to the smallest batch (goal <= 1.5)."""
+    import tempfile
+
+    runs: dict[int, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = Path(tmp) / f"batch-{n}.jsonl"
+            write_batch_file(path, n)
+            runs[n] = batch_run(path)
+            path.unlink()
+            if runs[n]["code"] != 0:
+                report.notes.append(f"batch of {n}: exit {runs[n]['code']} (expected 0: every entity scored)")
+            mb = runs[n]["peakRss"] / 1e6
+            report.add(
+                f"batch {n:,} entities",
+                n / runs[n]["seconds"],
+                "entities/s",
+                f"mips score --batch, JSON lines in and out, {runs[n]['seconds']:.1f} s",
+            )
+            report.add(f"batch {n:,} peak RSS", mb, "MB", "fresh process, reference data loaded once")
+    lo, hi = min(sizes), max(sizes)
+    if hi > lo:
+        report.add(
+            f"batch peak RSS {hi:,} / {lo:,}",
+            runs[hi]["peakRss"] / runs[lo]["peakRss"],
+            "ratio",
+            "goal <= 1.5 (flat memory)",
+        )
+        per_entity = (runs[hi]["seconds"] / hi) / (runs[lo]["seconds"] / lo)
+        report.add(f"batch time per entity {hi:,} / {lo:,}", per_entity, "ratio", "1 = linear time")
 
 
 # -- QRDA III streaming conversion (issue 13) -------------------------------------------------------------

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import random
 
-from mips.bench import _vary, generate_entities
+from mips.bench import BenchReport, _vary, batch_figures, generate_entities, write_batch_file
 from mips.cli import main
 from mips.validation import validate_document
 
-QUICK = ["bench", "--quick", "--load-runs", "1"]
+QUICK = ["bench", "--quick", "--load-runs", "1", "--batch-sizes", "0"]
 
 
 def test_given_quick_mode_when_bench_runs_then_it_prints_every_figure(capsys, tmp_path):
@@ -61,6 +61,27 @@ def test_given_out_dash_when_bench_runs_then_nothing_is_written(capsys, tmp_path
 
 def test_given_a_bad_count_when_bench_runs_then_usage_error_2(capsys):
     assert main(["bench", "--count", "0"]) == 2
+    assert main(["bench", "--batch-sizes", "ten"]) == 2
+
+
+def test_given_two_batch_sizes_when_measured_then_time_peak_rss_and_their_ratios_are_reported(tmp_path):
+    report = BenchReport()
+    batch_figures(report, [4, 8])
+    units = {f.name: f.unit for f in report.figures}
+    assert units["batch 8 entities"] == "entities/s" and units["batch 8 peak RSS"] == "MB"
+    assert units["batch peak RSS 8 / 4"] == "ratio" and units["batch time per entity 8 / 4"] == "ratio"
+    assert report.notes == []  # every generated entity scored (exit 0)
+
+
+def test_given_a_generated_batch_file_when_written_then_one_valid_entity_a_line(tmp_path, ref):
+    path = tmp_path / "b.jsonl"
+    size = write_batch_file(path, 7)
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    assert len(rows) == 7 and size == path.stat().st_size
+    assert all(set(r) == {"submission", "profile", "cmsData"} for r in rows)
+    assert all(
+        validate_document(json.dumps(r["submission"]).encode(), ref, kind="submission").valid for r in rows
+    )
 
 
 def test_given_generated_submissions_when_validated_then_all_valid_and_varied(ref):

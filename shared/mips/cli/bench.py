@@ -39,6 +39,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--qrda3-mb", type=int, default=None, help="generated QRDA III file size in MB (default 200; quick 0)"
     )
     p.add_argument(
+        "--batch-sizes",
+        default=None,
+        help="comma-separated entity counts for the mips score --batch time/peak-RSS figures "
+        "(default 1000,10000,100000; quick 500,2000; 0 skips them)",
+    )
+    p.add_argument(
         "--out",
         default="bench/results.json",
         help="where the figures, the machine and the date are written as JSON (default bench/results.json; "
@@ -57,14 +63,28 @@ def run(args: argparse.Namespace) -> int:
     if min(count, repeat, load_runs) < 1:
         print("mips bench: --count, --repeat and --load-runs must be at least 1", file=sys.stderr)
         return 2
+    sizes_arg = args.batch_sizes or ("500,2000" if quick else "1000,10000,100000")
+    try:
+        batch_sizes = [n for n in (int(x) for x in sizes_arg.split(",") if x.strip()) if n > 0]
+    except ValueError:
+        print(f"mips bench: --batch-sizes {sizes_arg!r}: expected comma-separated counts", file=sys.stderr)
+        return 2
     try:
         qrda3_mb = args.qrda3_mb if args.qrda3_mb is not None else (0 if quick else 200)
-        report = bench.run(count=count, repeat=repeat, load_runs=load_runs, year=args.year, qrda3_mb=qrda3_mb)
+        report = bench.run(
+            count=count,
+            repeat=repeat,
+            load_runs=load_runs,
+            year=args.year,
+            qrda3_mb=qrda3_mb,
+            batch_sizes=batch_sizes,
+        )
     except ReferenceDataError as exc:
         print(f"mips bench: {exc}", file=sys.stderr)
         return 2
     settings = {"quick": quick, "count": count, "repeat": repeat, "loadRuns": load_runs, "year": args.year}
     settings["qrda3Mb"] = qrda3_mb
+    settings["batchSizes"] = batch_sizes
     if args.out != "-":
         bench.write_results(report, Path(args.out), settings)
     if args.json:
