@@ -274,6 +274,7 @@ def run(
     ref: ReferenceData | None = None,
     qrda3_mb: int = 0,
     batch_sizes: Sequence[int] = (),
+    cold_runs: int = 0,
 ) -> BenchReport:
     """Measure everything once; see the module docstring for what each figure means."""
     report = BenchReport()
@@ -281,6 +282,8 @@ def run(
         qrda3_large_file(report, qrda3_mb)
     if batch_sizes:
         batch_figures(report, batch_sizes)
+    if cold_runs > 0:
+        cold_start(report, cold_runs)
 
     loads = cold_reference_load(year, load_runs)
     load = statistics.median(r["load"] for r in loads)
@@ -480,6 +483,62 @@ def batch_figures(report: BenchReport, sizes: Sequence[int]) -> None:
         )
         per_entity = (runs[hi]["seconds"] / hi) / (runs[lo]["seconds"] / lo)
         report.add(f"batch time per entity {hi:,} / {lo:,}", per_entity, "ratio", "1 = linear time")
+
+
+# -- cold start: handler import time in a fresh interpreter vs boto3 alone (issue 15) ------------------------
+FUNCTIONS_DIR = Path(__file__).resolve().parents[2] / "functions"
+#: issue 15: a handler's cold import within 1.5x of ``import boto3`` alone
+COLD_START_RATIO_GOAL = 1.5
+
+_IMPORT_SCRIPT = """
+import json, sys, time
+t0 = time.perf_counter()
+__import__(sys.argv[1])
+print(json.dumps({"seconds": time.perf_counter() - t0}))
+"""
+
+
+def import_seconds(module: str, extra_path: Path | None = None) -> float:
+    """Seconds to import ``module`` in a fresh interpreter (shared/ and ``extra_path`` on the path)."""
+    env = dict(os.environ)
+    paths = [str(Path(__file__).resolve().parents[1]), *([str(extra_path)] if extra_path else [])]
+    env["PYTHONPATH"] = os.pathsep.join([*paths, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORT_SCRIPT, module],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+        cwd=str(extra_path or Path.cwd()),
+    )
+    return float(json.loads(proc.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def cold_start(report: BenchReport, runs: int, functions_dir: Path = FUNCTIONS_DIR) -> None:
+    """Each handler's ``import app`` in fresh interpreters (median of ``runs``) as a ratio to
+    ``import boto3`` alone measured in the same rounds."""
+    handlers = sorted(p for p in functions_dir.iterdir() if (p / "app.py").is_file())
+    if not handlers:
+        report.notes.append(f"no handlers under {functions_dir}: cold start not measured")
+        return
+    boto: list[float] = []
+    times: dict[str, list[float]] = {h.name: [] for h in handlers}
+    for _ in range(max(1, runs)):
+        boto.append(import_seconds("boto3"))
+        for h in handlers:
+            times[h.name].append(import_seconds("app", h))
+    report.add_runs("cold import boto3", [t * 1000 for t in boto], "ms", "fresh interpreter, import only")
+    ratios = []
+    for name, ts in times.items():
+        ratio = [t / b for t, b in zip(ts, boto, strict=True)]
+        ratios.append(statistics.median(ratio))
+        report.add_runs(
+            f"cold import {name} / boto3", ratio, "ratio", f"median {statistics.median(ts) * 1000:.0f} ms"
+        )
+    report.add(
+        "cold import worst handler / boto3", max(ratios), "ratio", f"goal <= {COLD_START_RATIO_GOAL:g}"
+    )
 
 
 # -- QRDA III streaming conversion (issue 13) -------------------------------------------------------------

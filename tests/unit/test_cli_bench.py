@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import random
 
-from mips.bench import BenchReport, _vary, batch_figures, generate_entities, write_batch_file
+from mips.bench import BenchReport, _vary, batch_figures, cold_start, generate_entities, write_batch_file
 from mips.cli import main
 from mips.validation import validate_document
 
-QUICK = ["bench", "--quick", "--load-runs", "1", "--batch-sizes", "0"]
+QUICK = ["bench", "--quick", "--load-runs", "1", "--batch-sizes", "0", "--cold-runs", "0"]
 
 
 def test_given_quick_mode_when_bench_runs_then_it_prints_every_figure(capsys, tmp_path):
@@ -106,3 +106,19 @@ def test_given_a_single_rate_when_varied_then_counts_still_fit_the_eligible_popu
         + v["eligiblePopulationException"]
     )
     assert parts <= v["eligiblePopulation"] <= parts + 20
+
+
+def test_given_handlers_when_cold_imports_are_measured_then_each_is_a_ratio_to_boto3(tmp_path):
+    for name in ("alpha", "beta"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "app.py").write_text("import json\n")
+    report = BenchReport()
+    cold_start(report, 1, functions_dir=tmp_path)
+    names = [f.name for f in report.figures]
+    assert names == [
+        "cold import boto3",
+        "cold import alpha / boto3",
+        "cold import beta / boto3",
+        "cold import worst handler / boto3",
+    ]
+    assert all(f.value > 0 for f in report.figures)

@@ -115,3 +115,14 @@ def test_given_a_benchmark_row_when_its_metadata_is_asked_twice_then_equal_fresh
     assert benchmark_sentence(bm) == benchmark_sentence(bm) and benchmark_sentence(bm).startswith(
         "Benchmark 236/"
     )
+
+
+def test_given_the_parameter_files_when_read_with_the_fast_yaml_loader_then_same_data_as_safe_load():
+    """rules.loader reads YAML with libyaml's CSafeLoader when present (cold start): same data."""
+    import yaml
+    from mips.rules.loader import PARAMETERS_DIR, _read_yaml
+
+    files = sorted(PARAMETERS_DIR.glob("*.yaml"))
+    assert files
+    for path in files:
+        assert _read_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8")), path.name
