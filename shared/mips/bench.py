@@ -11,13 +11,22 @@ scoring vs validation) so that they compare across machines better than absolute
   full :func:`mips.validation.validate_document`.
 * Scoring throughput (when :mod:`mips.engine` is importable): ``score(submission, profile, cms_data, ref)``
   on the parsed models of the same N entities.
+* Kernel (issue 15): one entity from its JSON bytes to its result document on one core - pydantic parse,
+  ``score`` and ``ScoreResult.to_doc()`` (the explanation tree complete) - and its cost as a ratio to
+  ``json.loads`` and to the pydantic parse alone of the same bytes, measured in the same run.
+
+Every throughput figure is the median of ``repeat`` passes over the same inputs, with the fastest and the
+slowest pass (``min``/``max``) as its spread. :func:`write_results` stores the report with the machine
+(platform, CPU count, Python) and the date in ``bench/results.json``.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import os
+import platform
 import random
 import statistics
 import subprocess
@@ -37,6 +46,9 @@ EXAMPLES_DIR = Path(__file__).with_name("examples")
 
 #: Issue 2: "loading a year takes well under a second" (the cold-start budget compared against).
 LOAD_BUDGET_SECONDS = 1.0
+#: Issue 15's goals for the kernel: entity scores per second on one core, and cost over ``json.loads``.
+KERNEL_RATE_GOAL = 5000.0
+KERNEL_JSON_RATIO_GOAL = 10.0
 
 _COLD_LOAD_SCRIPT = """
 import json, sys, time
@@ -51,12 +63,18 @@ print(json.dumps({"import": t1 - t0, "load": t2 - t1, "measures": len(ref.measur
 
 @dataclass
 class Figure:
-    """One measured figure: ``value`` in ``unit`` (seconds, ms, files/s or a ratio)."""
+    """One measured figure: ``value`` in ``unit`` (seconds, ms, files/s or a ratio).
+
+    ``value`` is the median of ``runs`` measurements; ``min``/``max`` are their spread (None for a figure
+    measured once or derived from others)."""
 
     name: str
     value: float
     unit: str
     detail: str = ""
+    runs: int = 1
+    min: float | None = None
+    max: float | None = None
 
 
 @dataclass
@@ -67,6 +85,12 @@ class BenchReport:
     def add(self, name: str, value: float, unit: str, detail: str = "") -> None:
         self.figures.append(Figure(name, value, unit, detail))
 
+    def add_runs(self, name: str, values: Sequence[float], unit: str, detail: str = "") -> float:
+        """Add the median of ``values`` with their min/max; returns the median."""
+        med = statistics.median(values)
+        self.figures.append(Figure(name, med, unit, detail, len(values), min(values), max(values)))
+        return med
+
     def get(self, name: str) -> Figure | None:
         return next((f for f in self.figures if f.name == name), None)
 
@@ -76,9 +100,41 @@ class BenchReport:
     def render(self) -> str:
         width = max((len(f.name) for f in self.figures), default=10)
         lines = [
-            f"{f.name:<{width}}  {_fmt(f.value):>10} {f.unit:<10} {f.detail}".rstrip() for f in self.figures
+            f"{f.name:<{width}}  {_fmt(f.value):>10} {f.unit:<10} {_spread(f):<19} {f.detail}".rstrip()
+            for f in self.figures
         ]
         return "\n".join([*lines, *(f"note: {n}" for n in self.notes)])
+
+
+def _spread(f: Figure) -> str:
+    if f.min is None or f.max is None or f.runs < 2:
+        return ""
+    return f"[{_fmt(f.min)}-{_fmt(f.max)}]"
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on (absolute numbers only compare on the same machine)."""
+    return {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": platform.processor() or None,
+        "cpuCount": os.cpu_count(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+    }
+
+
+def write_results(report: BenchReport, path: Path, settings: dict[str, Any]) -> dict[str, Any]:
+    """Write ``report`` with the machine, the date and the settings as JSON to ``path``; returns the doc."""
+    doc = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "settings": settings,
+        **report.to_doc(),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2) + "\n")
+    return doc
 
 
 def _fmt(v: float) -> str:
@@ -180,15 +236,25 @@ def generate_entities(n: int, seed: int = 2024) -> list[Entity]:
 
 
 # -- timing ------------------------------------------------------------------------------------------
-def best_rate(fn: Callable[[Any], Any], items: Sequence[Any], repeat: int) -> tuple[float, float]:
-    """(items per second, seconds) of the fastest of ``repeat`` passes over ``items``."""
-    best = float("inf")
+def pass_times(fn: Callable[[Any], Any], items: Sequence[Any], repeat: int) -> list[float]:
+    """Seconds of each of ``repeat`` passes over ``items``."""
+    out = []
     for _ in range(max(1, repeat)):
         t0 = time.perf_counter()
         for item in items:
             fn(item)
-        best = min(best, time.perf_counter() - t0)
-    return (len(items) / best if best > 0 else float("inf")), best
+        out.append(max(time.perf_counter() - t0, 1e-9))
+    return out
+
+
+def best_rate(fn: Callable[[Any], Any], items: Sequence[Any], repeat: int) -> tuple[float, float]:
+    """(items per second, seconds) of the fastest of ``repeat`` passes over ``items``."""
+    best = min(pass_times(fn, items, repeat))
+    return len(items) / best, best
+
+
+def _rates(times: Sequence[float], n: int) -> list[float]:
+    return [n / t for t in times]
 
 
 def _score_fn() -> Callable[..., Any] | None:
@@ -207,22 +273,30 @@ def run(
     year: int = DEFAULT_PERFORMANCE_YEAR,
     ref: ReferenceData | None = None,
     qrda3_mb: int = 0,
+    batch_sizes: Sequence[int] = (),
+    cold_runs: int = 0,
 ) -> BenchReport:
     """Measure everything once; see the module docstring for what each figure means."""
     report = BenchReport()
     if qrda3_mb > 0:
         qrda3_large_file(report, qrda3_mb)
+    if batch_sizes:
+        batch_figures(report, batch_sizes)
+    if cold_runs > 0:
+        cold_start(report, cold_runs)
 
     loads = cold_reference_load(year, load_runs)
-    total = statistics.median(r["import"] + r["load"] for r in loads)
     load = statistics.median(r["load"] for r in loads)
     imported = statistics.median(r["import"] for r in loads)
-    report.add(
-        "reference load, cold",
-        total * 1000,
-        "ms",
-        f"median of {load_runs} fresh interpreters: import {imported * 1000:.0f} ms + load "
-        f"{load * 1000:.0f} ms ({loads[0]['measures']} measures, {loads[0]['version']})",
+    total = (
+        report.add_runs(
+            "reference load, cold",
+            [(r["import"] + r["load"]) * 1000 for r in loads],
+            "ms",
+            f"median of {load_runs} fresh interpreters: import {imported * 1000:.0f} ms + load "
+            f"{load * 1000:.0f} ms ({loads[0]['measures']} measures, {loads[0]['version']})",
+        )
+        / 1000
     )
     report.add(
         "reference load / 1 s budget", total / LOAD_BUDGET_SECONDS, "ratio", "issue 2: well under a second"
@@ -235,37 +309,236 @@ def run(
     if invalid:
         report.notes.append(f"{invalid} of {count} generated submissions were invalid (expected 0)")
 
-    json_rate, _ = best_rate(json.loads, payloads, repeat)
-    parse_rate, _ = best_rate(Submission.model_validate_json, payloads, repeat)
-    validate_rate, validate_s = best_rate(
-        lambda p: validate_document(p, ref, kind="submission"), payloads, repeat
-    )
-    size = sum(map(len, payloads)) / len(payloads)
-    detail = f"{count} generated submissions, avg {size / 1024:.1f} KiB, best of {repeat}"
-    report.add("json.loads only", json_rate, "files/s", detail)
-    report.add("parse only (pydantic)", parse_rate, "files/s", detail)
-    report.add("validate (full)", validate_rate, "files/s", detail)
-    report.add("validate cost / parse-only cost", parse_rate / validate_rate, "ratio", "same files, same run")
-    report.add("validate per file", validate_s / count * 1000, "ms")
-
     score = _score_fn()
     if score is None:
         report.notes.append("mips.engine.score is not importable: scoring throughput not measured")
-        return report
+    throughput(report, entities, ref, repeat, score)
+    return report
+
+
+def throughput(
+    report: BenchReport,
+    entities: Sequence[Entity],
+    ref: ReferenceData,
+    repeat: int,
+    score: Callable[..., Any] | None,
+) -> None:
+    """JSON floor, pydantic parse, validation, scoring and the kernel over the same entities.
+
+    The stages are timed in interleaved rounds (each round one pass of every stage), so that every ratio
+    is taken between passes measured seconds apart, on the same load of a shared machine; a figure is the
+    median of the rounds, its spread their min/max."""
+    count = len(entities)
+    payloads = [e.submission_json for e in entities]
     models = [(Submission.model_validate_json(e.submission_json), e.profile, e.cms_data) for e in entities]
-    score_rate, score_s = best_rate(lambda t: score(t[0], t[1], t[2], ref), models, repeat)
-    report.add(
-        "score (engine)", score_rate, "entities/s", f"{count} entities, parsed models, best of {repeat}"
+
+    def kernel(e: Entity) -> Any:
+        assert score is not None
+        return score(Submission.model_validate_json(e.submission_json), e.profile, e.cms_data, ref).to_doc()
+
+    stages: dict[str, tuple[Callable[[Any], Any], Sequence[Any]]] = {
+        "json": (json.loads, payloads),
+        "parse": (Submission.model_validate_json, payloads),
+        "validate": (lambda p: validate_document(p, ref, kind="submission"), payloads),
+    }
+    if score is not None:
+        stages["score"] = (lambda t: score(t[0], t[1], t[2], ref), models)
+        stages["kernel"] = (kernel, entities)
+    times: dict[str, list[float]] = {k: [] for k in stages}
+    for _ in range(max(1, repeat)):
+        for k, (fn, items) in stages.items():
+            times[k] += pass_times(fn, items, 1)
+
+    def ratio(a: str, b: str) -> list[float]:
+        return [x / y for x, y in zip(times[a], times[b], strict=True)]
+
+    size = sum(map(len, payloads)) / len(payloads)
+    detail = f"{count} generated submissions, avg {size / 1024:.1f} KiB, median of {repeat}"
+    report.add_runs("json.loads only", _rates(times["json"], count), "files/s", detail)
+    report.add_runs("parse only (pydantic)", _rates(times["parse"], count), "files/s", detail)
+    report.add_runs("validate (full)", _rates(times["validate"], count), "files/s", detail)
+    report.add_runs(
+        "validate cost / parse-only cost", ratio("validate", "parse"), "ratio", "same files, same run"
     )
-    report.add("score cost / validate cost", validate_rate / score_rate, "ratio", "same entities, same run")
-    report.add("score per entity", score_s / count * 1000, "ms")
+    report.add_runs("validate per file", [t / count * 1000 for t in times["validate"]], "ms")
+    if score is None:
+        return
+    score_rates = report.add_runs(
+        "score (engine)", _rates(times["score"], count), "entities/s", f"{count} entities, parsed models"
+    )
+    report.add_runs(
+        "score cost / validate cost", ratio("score", "validate"), "ratio", "same entities, same run"
+    )
+    report.add_runs("score per entity", [t / count * 1000 for t in times["score"]], "ms")
+    validate_rate = statistics.median(_rates(times["validate"], count))
     report.add(
         "validate + score",
-        1 / (1 / validate_rate + 1 / score_rate),
+        1 / (1 / validate_rate + 1 / score_rates),
         "entities/s",
         "what one pipeline worker could sustain (no I/O)",
     )
-    return report
+    report.add_runs(
+        "kernel: bytes -> result doc",
+        _rates(times["kernel"], count),
+        "entities/s",
+        "one core: pydantic parse + score + to_doc, explanation complete",
+    )
+    report.add_runs(
+        "kernel / json.loads", ratio("kernel", "json"), "ratio", f"goal <= {KERNEL_JSON_RATIO_GOAL:g}"
+    )
+    report.add_runs("kernel / pydantic parse", ratio("kernel", "parse"), "ratio", "same bytes, same run")
+    report.add_runs(
+        "kernel / 5,000 entities/s goal",
+        [KERNEL_RATE_GOAL * t / count for t in times["kernel"]],
+        "ratio",
+        "<= 1 meets issue 15's per-core goal",
+    )
+
+
+# -- batch: mips score --batch, time and peak memory (issue 15) --------------------------------------------
+_BATCH_SCRIPT = """
+import json, os, resource, sys, time
+from mips.cli.score_batch import run_batch
+t0 = time.perf_counter()
+with open(os.devnull, "w") as out:
+    code = run_batch(sys.argv[1], out)
+took = time.perf_counter() - t0
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+print(json.dumps({"seconds": took, "peakRss": rss, "code": code}))
+"""
+
+
+def write_batch_file(path: Path, n: int, seed: int = 2024) -> int:
+    """A JSON-lines batch of ``n`` entities (the examples with varied counts), written as a stream;
+    returns its size in bytes."""
+    rng = random.Random(seed)
+    bases = []
+    for folder in sorted(p for p in EXAMPLES_DIR.iterdir() if (p / "profile.json").is_file()):
+        bases.append(
+            {
+                "submission": json.loads((folder / "submission.json").read_text()),
+                "profile": json.loads((folder / "profile.json").read_text()),
+                "cmsData": json.loads((folder / "cms-data.json").read_text()),
+            }
+        )
+    size = 0
+    with path.open("w") as fh:
+        for i in range(n):
+            base = bases[i % len(bases)]
+            sub = copy.deepcopy(base["submission"])
+            for mset in sub.get("measurementSets", []):
+                for m in mset.get("measurements", []):
+                    m["value"] = _vary(m["value"], rng)
+            line = json.dumps({**base, "submission": sub}) + "\n"
+            size += len(line)
+            fh.write(line)
+    return size
+
+
+def batch_run(path: Path) -> dict[str, Any]:
+    """``run_batch`` over ``path`` in a fresh interpreter: seconds, peak RSS in bytes, exit code."""
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
+    proc = subprocess.run(
+        [sys.executable, "-c", _BATCH_SCRIPT, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=3600,
+        check=True,
+    )
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def batch_figures(report: BenchReport, sizes: Sequence[int]) -> None:
+    """Time and peak RSS of ``mips score --batch`` at each size (one fresh process each), with the
+    time per entity and the peak-memory ratio of the largest to the smallest batch (goal <= 1.5)."""
+    import tempfile
+
+    runs: dict[int, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = Path(tmp) / f"batch-{n}.jsonl"
+            write_batch_file(path, n)
+            runs[n] = batch_run(path)
+            path.unlink()
+            if runs[n]["code"] != 0:
+                report.notes.append(f"batch of {n}: exit {runs[n]['code']} (expected 0: every entity scored)")
+            mb = runs[n]["peakRss"] / 1e6
+            report.add(
+                f"batch {n:,} entities",
+                n / runs[n]["seconds"],
+                "entities/s",
+                f"mips score --batch, JSON lines in and out, {runs[n]['seconds']:.1f} s",
+            )
+            report.add(f"batch {n:,} peak RSS", mb, "MB", "fresh process, reference data loaded once")
+    lo, hi = min(sizes), max(sizes)
+    if hi > lo:
+        report.add(
+            f"batch peak RSS {hi:,} / {lo:,}",
+            runs[hi]["peakRss"] / runs[lo]["peakRss"],
+            "ratio",
+            "goal <= 1.5 (flat memory)",
+        )
+        per_entity = (runs[hi]["seconds"] / hi) / (runs[lo]["seconds"] / lo)
+        report.add(f"batch time per entity {hi:,} / {lo:,}", per_entity, "ratio", "1 = linear time")
+
+
+# -- cold start: handler import time in a fresh interpreter vs boto3 alone (issue 15) ------------------------
+FUNCTIONS_DIR = Path(__file__).resolve().parents[2] / "functions"
+#: issue 15: a handler's cold import within 1.5x of ``import boto3`` alone
+COLD_START_RATIO_GOAL = 1.5
+
+_IMPORT_SCRIPT = """
+import json, sys, time
+t0 = time.perf_counter()
+__import__(sys.argv[1])
+print(json.dumps({"seconds": time.perf_counter() - t0}))
+"""
+
+
+def import_seconds(module: str, extra_path: Path | None = None) -> float:
+    """Seconds to import ``module`` in a fresh interpreter (shared/ and ``extra_path`` on the path)."""
+    env = dict(os.environ)
+    paths = [str(Path(__file__).resolve().parents[1]), *([str(extra_path)] if extra_path else [])]
+    env["PYTHONPATH"] = os.pathsep.join([*paths, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORT_SCRIPT, module],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+        cwd=str(extra_path or Path.cwd()),
+    )
+    return float(json.loads(proc.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def cold_start(report: BenchReport, runs: int, functions_dir: Path = FUNCTIONS_DIR) -> None:
+    """Each handler's ``import app`` in fresh interpreters (median of ``runs``) as a ratio to
+    ``import boto3`` alone measured in the same rounds."""
+    handlers = sorted(p for p in functions_dir.iterdir() if (p / "app.py").is_file())
+    if not handlers:
+        report.notes.append(f"no handlers under {functions_dir}: cold start not measured")
+        return
+    boto: list[float] = []
+    times: dict[str, list[float]] = {h.name: [] for h in handlers}
+    for _ in range(max(1, runs)):
+        boto.append(import_seconds("boto3"))
+        for h in handlers:
+            times[h.name].append(import_seconds("app", h))
+    report.add_runs("cold import boto3", [t * 1000 for t in boto], "ms", "fresh interpreter, import only")
+    ratios = []
+    for name, ts in times.items():
+        ratio = [t / b for t, b in zip(ts, boto, strict=True)]
+        ratios.append(statistics.median(ratio))
+        report.add_runs(
+            f"cold import {name} / boto3", ratio, "ratio", f"median {statistics.median(ts) * 1000:.0f} ms"
+        )
+    report.add(
+        "cold import worst handler / boto3", max(ratios), "ratio", f"goal <= {COLD_START_RATIO_GOAL:g}"
+    )
 
 
 # -- QRDA III streaming conversion (issue 13) -------------------------------------------------------------

@@ -39,6 +39,7 @@ from .models.result import (
     PaymentAdjustmentOut,
     ScoreResult,
     VersionsOut,
+    mark_explanation_rounded,
 )
 from .models.submission import MeasurementSet, Submission
 from .reference import ReferenceData
@@ -419,7 +420,7 @@ def _finalize(
             **{f"{c}WeightedScore": fs.contributions.get(c, 0.0) for c in CATEGORIES},
         },
     )
-    return ScoreResult(
+    out = ScoreResult(
         performance_year=key.performance_year,
         payment_year=rules.payment.payment_year,
         entity=EntityOut(
@@ -450,6 +451,8 @@ def _finalize(
         versions=VersionsOut(engine=ENGINE_VERSION, rules=rules.version, reference_data=ref.version),
         estimates=_estimates(rules, pay.estimated) or None,
     )
+    # the explanation is Node.to_doc() output (4 dp already): ScoreResult.to_doc need not round it again
+    return mark_explanation_rounded(out)
 
 
 def _estimates(rules: YearRules, payment_estimated: bool) -> list[str]:

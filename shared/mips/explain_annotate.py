@@ -51,7 +51,7 @@ def _title_of(node: Node, ref: ReferenceData | None) -> str | None:
 
 def category_subtree(category: str, tree: Node, ref: ReferenceData | None) -> Node:
     """A copy of a category module's tree with a level-distinct name, ``unit`` and titles."""
-    out = tree.model_copy(deep=True)
+    out = tree.clone()
     out.name = category_score_name(category)
     out.title = out.title or f"{CATEGORY_TITLES.get(category, category)} category score"
     out.unit = out.unit or "percent"

@@ -486,7 +486,35 @@ def new_measure_floor(measure: Measure, ctx: ScoringContext, rules: QualityRules
     return rules.new_measure_floors.get(ctx.performance_year - measure.first_performance_year)
 
 
+#: per benchmark row (by identity; the row is kept alive with its entry): its metadata and sentence. Rows
+#: are frozen reference data, so both are computed once instead of per scored measure (issue 15).
+_BENCHMARK_TEXT: dict[int, tuple[Benchmark, dict[str, Any], str]] = {}
+_BENCHMARK_TEXT_MAX = 20_000
+
+
+def _benchmark_text(bm: Benchmark) -> tuple[dict[str, Any], str]:
+    hit = _BENCHMARK_TEXT.get(id(bm))
+    if hit is not None and hit[0] is bm:
+        return hit[1], hit[2]
+    meta = _benchmark_metadata(bm)
+    sentence = _benchmark_sentence(bm)
+    if len(_BENCHMARK_TEXT) >= _BENCHMARK_TEXT_MAX:
+        _BENCHMARK_TEXT.clear()
+    _BENCHMARK_TEXT[id(bm)] = (bm, meta, sentence)
+    return meta, sentence
+
+
 def benchmark_metadata(bm: Benchmark) -> dict[str, Any]:
+    """The benchmark row as node metadata (a fresh dict each call: callers may add to it)."""
+    meta = _benchmark_text(bm)[0]
+    return {**meta, "percentiles": dict(meta["percentiles"])}
+
+
+def benchmark_sentence(bm: Benchmark) -> str:
+    return _benchmark_text(bm)[1]
+
+
+def _benchmark_metadata(bm: Benchmark) -> dict[str, Any]:
     return {
         "benchmarkYear": bm.benchmark_year,
         "submissionMethod": bm.submission_method,
@@ -497,7 +525,7 @@ def benchmark_metadata(bm: Benchmark) -> dict[str, Any]:
     }
 
 
-def benchmark_sentence(bm: Benchmark) -> str:
+def _benchmark_sentence(bm: Benchmark) -> str:
     kind = "performance-period" if bm.benchmark_year == bm.performance_year else "historical"
     pcts = ", ".join(f"p{k}={_fmt(v)}" for k, v in sorted(bm.percentiles.items()))
     return (

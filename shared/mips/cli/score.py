@@ -28,7 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Prints a readable report, or with --json exactly the result document of the contract.",
     )
     p.add_argument(
-        "submission", metavar="SUBMISSION", help="QPP Submissions API JSON file, or QRDA III .xml (converted)"
+        "submission",
+        metavar="SUBMISSION",
+        nargs="?",
+        help="QPP Submissions API JSON file, or QRDA III .xml (converted)",
     )
     p.add_argument("--profile", metavar="FILE", help="CMS profile JSON (eligibility, special statuses)")
     p.add_argument("--cms-data", metavar="FILE", dest="cms_data", help="CMS-calculated data JSON (cost, ...)")
@@ -49,6 +52,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="print, per clinician (TIN/NPI), which final score counts and the alternatives; "
         "group and APM Entity profiles list their clinicians in 'clinicians'",
+    )
+    p.add_argument(
+        "--batch",
+        metavar="FILE.jsonl|DIR",
+        help="score many entities in-process instead of SUBMISSION: a JSON-lines file (one "
+        '{"submission", "profile", "cmsData"} object a line; - for stdin) or a folder of entity folders '
+        "(submission.json, profile.json, cms-data.json); one JSON line per entity on stdout",
     )
     p.set_defaults(func=run)
 
@@ -142,6 +152,18 @@ def _print_problems(err: InputError) -> None:
         print(f"{err.file}: {prob.path}: {prob.message}", file=sys.stderr)
 
 
+def _run_batch(args: argparse.Namespace) -> int:
+    if args.batch is None or args.submission or args.profile or args.cms_data or args.entities:
+        print(
+            "mips score: give either SUBMISSION (with --profile/--cms-data) or --batch FILE.jsonl|DIR",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    from .score_batch import run_batch
+
+    return run_batch(args.batch)
+
+
 def run(args: argparse.Namespace) -> int:
     """Score one entity; QRDA III XML is converted by the one screening (mips.screening), like ingest."""
     from ..engine import InputMismatch, score
@@ -151,6 +173,8 @@ def run(args: argparse.Namespace) -> int:
     from ..rules import rules_for
     from ..validation import result_warnings, validate_document
 
+    if args.batch is not None or args.submission is None:
+        return _run_batch(args)
     given = [(args.submission, "submission"), (args.profile, "profile"), (args.cms_data, "cmsData")]
     given = [(f, k) for f, k in given if f]
     try:

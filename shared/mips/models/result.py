@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -96,7 +97,39 @@ class ScoreResult(_Out):
             alt.pop("alternatives", None)
             alt.pop("warnings", None)
             _drop_unset_optional(alt)
-        return round4(doc)
+        return self._round(doc)
+
+    def _round(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """``round4(doc)``, except that an explanation the engine built already rounded (see
+        :func:`mark_explanation_rounded`) is not walked again: rounding is idempotent, so the document
+        is the same, and the explanation is most of it (issue 15)."""
+        skip = _ROUNDED_EXPLANATIONS.get(id(self)) is self.explanation
+        alternatives = self.alternatives
+        out: dict[str, Any] = {}
+        for k, v in doc.items():
+            if k == "explanation" and skip:
+                out[k] = v
+            elif k == "alternatives" and len(v) == len(alternatives):
+                out[k] = [alt._round(d) for alt, d in zip(alternatives, v, strict=True)]
+            else:
+                out[k] = round4(v)
+        return out
+
+
+#: id(result) -> the explanation dict the engine built from rounded ``Node.to_doc()`` output; an entry
+#: lives as long as its result (weakref finalizer), and only counts while ``result.explanation`` is that
+#: very object (a replaced explanation is rounded again).
+_ROUNDED_EXPLANATIONS: dict[int, dict[str, Any]] = {}
+
+
+def mark_explanation_rounded(result: ScoreResult) -> ScoreResult:
+    """Record that ``result.explanation`` holds only 4-dp numbers (built by ``Node.to_doc``), so that
+    ``to_doc`` need not round it again. Whoever mutates such an explanation in place must add rounded
+    content only (as the engine does with ``Node.to_doc()``)."""
+    key = id(result)
+    _ROUNDED_EXPLANATIONS[key] = result.explanation
+    weakref.finalize(result, _ROUNDED_EXPLANATIONS.pop, key, None)
+    return result
 
 
 def _drop_unset_optional(doc: dict[str, Any]) -> None:

@@ -85,13 +85,15 @@ class YearEntry(BaseModel):
         return v
 
 
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PARAMETERS = TypeAdapter(dict[str, Parameter])
 _YEARS = TypeAdapter(dict[int, YearEntry])
 
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's parser when available: the same SafeConstructor, ~10x faster (cold start, issue 15)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise ParameterError(f"{path.name}: cannot be read as YAML: {exc}") from exc
 

@@ -1,0 +1,128 @@
+"""The explanation tree's fast paths (issue 15) behave exactly like the generic code they replace.
+
+``Node.clone`` must equal ``model_copy(deep=True)`` and share nothing mutable with the original;
+``round4``'s exact-type fast paths must give what the ``isinstance`` rules give (contract 2: numbers
+rounded to 4 dp, tuples emitted as lists, bools and None untouched).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+
+from mips.explain import Node, copy_data, round4
+from mips.models.result import ScoreResult
+
+
+def tree() -> Node:
+    leaf = Node(
+        name="236", value=7.123456, unit="points", metadata={"rate": 0.8512345, "flags": [1, 2.55555]}
+    )
+    return Node(
+        name="quality",
+        title="Quality",
+        value=81.234567,
+        detail="why",
+        parts=[Node(name="measures", parts=[leaf]), Node(name="ok", value=True)],
+        metadata={"nested": {"deep": [{"x": 1.000049}]}, "tuple": (1.23456, "a")},
+    )
+
+
+def test_given_a_tree_when_cloned_then_it_equals_a_deep_model_copy_and_serialises_the_same():
+    original = tree()
+    clone = original.clone()
+    assert clone == original.model_copy(deep=True)
+    assert clone.model_fields_set == original.model_fields_set
+    assert json.dumps(clone.to_doc()) == json.dumps(original.to_doc())
+
+
+def test_given_a_clone_when_mutated_then_the_original_is_untouched():
+    original = tree()
+    clone = original.clone()
+    clone.name = "renamed"
+    clone.parts[0].parts[0].metadata["flags"].append(3)
+    clone.metadata["nested"]["deep"][0]["x"] = 0
+    clone.parts.append(Node(name="extra"))
+    assert original.name == "quality" and len(original.parts) == 2
+    assert original.parts[0].parts[0].metadata["flags"] == [1, 2.55555]
+    assert original.metadata["nested"]["deep"][0]["x"] == 1.000049
+
+
+def test_given_mixed_data_when_rounded_then_floats_are_4dp_tuples_lists_and_others_untouched():
+    data = {
+        "f": 1.234567,
+        "i": 3,
+        "b": True,
+        "n": None,
+        "s": "x",
+        "l": [0.123456, (2.00005, False)],
+        "od": OrderedDict(a=9.87654321),
+    }
+    assert round4(data) == {
+        "f": 1.2346,
+        "i": 3,
+        "b": True,
+        "n": None,
+        "s": "x",
+        "l": [0.1235, [2.0, False]],
+        "od": {"a": 9.8765},
+    }
+    assert type(round4(data)["od"]) is dict
+    assert round4(True) is True and round4(None) is None and round4(2.5) == 2.5
+
+
+def test_given_json_like_data_when_copied_then_equal_but_independent():
+    data = {"a": [1, {"b": 2.5}], "c": (1, 2)}
+    out = copy_data(data)
+    assert out == data and out["a"] is not data["a"] and out["a"][1] is not data["a"][1]
+
+
+def test_given_engine_results_when_serialised_then_the_skipped_rounding_gives_the_generic_document(ref):
+    """ScoreResult.to_doc skips re-rounding the engine's (already 4-dp) explanation; the document must be
+    the one the generic ``round4(model_dump)`` gives, for every example entity and its alternatives."""
+    from mips.bench import example_entities
+    from mips.engine import score
+    from mips.models import Submission
+
+    for doc, profile, cms in example_entities():
+        result = score(Submission.model_validate(doc), profile, cms, ref)
+        generic = ScoreResult.to_doc(result.model_copy())  # a copy is not marked: rounded the generic way
+        assert json.dumps(result.to_doc()) == json.dumps(generic)
+
+
+def test_given_a_replaced_explanation_when_serialised_then_it_is_rounded_again(ref):
+    from mips.bench import example_entities
+    from mips.engine import score
+    from mips.models import Submission
+
+    doc, profile, cms = example_entities()[0]
+    result = score(Submission.model_validate(doc), profile, cms, ref)
+    result.explanation = {**result.explanation, "value": 12.3456789}
+    assert result.to_doc()["explanation"]["value"] == 12.3457
+
+
+def test_given_a_benchmark_row_when_its_metadata_is_asked_twice_then_equal_fresh_dicts(ref):
+    """benchmark_metadata/benchmark_sentence are computed once per row; callers still get their own dict."""
+    from mips.categories.quality_measure import benchmark_metadata, benchmark_sentence
+
+    bm = ref.benchmark("236", "electronicHealthRecord")
+    assert bm is not None
+    first, second = benchmark_metadata(bm), benchmark_metadata(bm)
+    assert first == second and first is not second and first["percentiles"] is not second["percentiles"]
+    first["percentiles"]["10"] = -1
+    first["added"] = True
+    assert benchmark_metadata(bm) == second
+    assert benchmark_sentence(bm) == benchmark_sentence(bm) and benchmark_sentence(bm).startswith(
+        "Benchmark 236/"
+    )
+
+
+def test_given_the_parameter_files_when_read_with_the_fast_yaml_loader_then_same_data_as_safe_load():
+    """rules.loader reads YAML with libyaml's CSafeLoader when present (cold start): same data."""
+    import yaml
+    from mips.rules.loader import PARAMETERS_DIR, _read_yaml
+
+    files = sorted(PARAMETERS_DIR.glob("*.yaml"))
+    assert files
+    for path in files:
+        assert _read_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8")), path.name
