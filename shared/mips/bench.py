@@ -145,24 +145,31 @@ def _fmt(v: float) -> str:
     return f"{v:.4f}"
 
 
+# -- fresh interpreters ------------------------------------------------------------------------------
+def _fresh_json(
+    script: str, *args: str, timeout: float, extra_path: Path | None = None, cwd: Path | None = None
+) -> Any:
+    """Run ``script`` in a fresh interpreter (shared/ and ``extra_path`` first on the path, so the package
+    imports without an install) and return the JSON of its last output line."""
+    env = dict(os.environ)
+    paths = [str(Path(__file__).resolve().parents[1]), *([str(extra_path)] if extra_path else [])]
+    env["PYTHONPATH"] = os.pathsep.join([*paths, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=True,
+        cwd=str(cwd) if cwd else None,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 # -- reference data, cold ----------------------------------------------------------------------------
 def cold_reference_load(year: int = DEFAULT_PERFORMANCE_YEAR, runs: int = 3) -> list[dict[str, Any]]:
     """Import + load the reference data in ``runs`` fresh interpreters; one dict of timings per run."""
-    env = dict(os.environ)
-    src = str(Path(__file__).resolve().parents[1])  # shared/, so the package imports without install
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
-    out = []
-    for _ in range(runs):
-        proc = subprocess.run(
-            [sys.executable, "-c", _COLD_LOAD_SCRIPT, str(year)],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-            check=True,
-        )
-        out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    return out
+    return [_fresh_json(_COLD_LOAD_SCRIPT, str(year), timeout=120) for _ in range(runs)]
 
 
 # -- generated inputs ----------------------------------------------------------------------------------
@@ -437,18 +444,7 @@ def write_batch_file(path: Path, n: int, seed: int = 2024) -> int:
 
 def batch_run(path: Path) -> dict[str, Any]:
     """``run_batch`` over ``path`` in a fresh interpreter: seconds, peak RSS in bytes, exit code."""
-    env = dict(os.environ)
-    src = str(Path(__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
-    proc = subprocess.run(
-        [sys.executable, "-c", _BATCH_SCRIPT, str(path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=3600,
-        check=True,
-    )
-    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return dict(_fresh_json(_BATCH_SCRIPT, str(path), timeout=3600))
 
 
 def batch_figures(report: BenchReport, sizes: Sequence[int]) -> None:
@@ -500,19 +496,10 @@ print(json.dumps({"seconds": time.perf_counter() - t0}))
 
 def import_seconds(module: str, extra_path: Path | None = None) -> float:
     """Seconds to import ``module`` in a fresh interpreter (shared/ and ``extra_path`` on the path)."""
-    env = dict(os.environ)
-    paths = [str(Path(__file__).resolve().parents[1]), *([str(extra_path)] if extra_path else [])]
-    env["PYTHONPATH"] = os.pathsep.join([*paths, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
-    proc = subprocess.run(
-        [sys.executable, "-c", _IMPORT_SCRIPT, module],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
-        cwd=str(extra_path or Path.cwd()),
+    doc = _fresh_json(
+        _IMPORT_SCRIPT, module, timeout=120, extra_path=extra_path, cwd=extra_path or Path.cwd()
     )
-    return float(json.loads(proc.stdout.strip().splitlines()[-1])["seconds"])
+    return float(doc["seconds"])
 
 
 def cold_start(report: BenchReport, runs: int, functions_dir: Path = FUNCTIONS_DIR) -> None:
