@@ -14,14 +14,14 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from . import aws
+from . import aws, tracing
 from .events import PoisonMessage
 from .steps import Outcome, Pipeline
 
@@ -93,7 +93,7 @@ def dead_letter(record: SQSRecord, reason: str) -> bool:
 def build_handler(step: str, work: RecordWork) -> LambdaHandler:
     """The ``lambda_handler`` of one function. No AWS client is created until a record needs one."""
     logger = Logger()
-    tracer = Tracer()
+    tracer = tracing.tracer()  # powertools' Tracer; no aws-xray-sdk import where tracing is off
     metrics = Metrics()
     processor = BatchProcessor(event_type=EventType.SQS)
     pipeline = Pipeline()

@@ -1,13 +1,18 @@
 """The per-year rules table: ``rules_for(year)`` returns every parameter the engine uses for that year.
 
 The values live in ``shared/mips/parameters/*.yaml`` (dated, cited data; see :mod:`.loader`); this
-module builds the typed rule sets from them once per process. Rules that change by year (weights,
-thresholds, points, caps) are data, never ``if year ==`` code; a formula that changes by year is a
-dated entry of a :class:`~.formulas.FormulaRegistry`.
+module builds the typed rule sets from them once per process and year, on first use: importing it reads
+only ``years.yaml`` (which years exist), so a Lambda cold start does not validate the packs of years it
+never scores (issue 15). A malformed pack still fails loudly (:class:`ParameterError`) the first time
+its year is asked for, never as a silently wrong score; the test suite builds every year. Rules that
+change by year (weights, thresholds, points, caps) are data, never ``if year ==`` code; a formula that
+changes by year is a dated entry of a :class:`~.formulas.FormulaRegistry`.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -92,7 +97,46 @@ def load_year(performance_year: int) -> YearRules:
     )
 
 
-RULES: dict[int, YearRules] = {y: load_year(y) for y in sorted(years())}
+class RulePacks(Mapping[int, YearRules]):
+    """The scored years (``years.yaml``) -> their :class:`YearRules`, each built on first use, once.
+
+    A read-only mapping, so ``year in RULES``, ``sorted(RULES)`` and ``RULES[year]`` read as they did when
+    every pack was built at import; only looking a year up builds (and validates) that year's pack. Built
+    under a lock: a pack is built at most once per process even if threads race for it.
+    """
+
+    def __init__(self) -> None:
+        self._built: dict[int, YearRules] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, performance_year: int) -> YearRules:
+        try:
+            return self._built[performance_year]
+        except KeyError:
+            pass
+        if performance_year not in years():
+            raise KeyError(performance_year)
+        with self._lock:
+            if performance_year not in self._built:
+                self._built[performance_year] = load_year(performance_year)
+            return self._built[performance_year]
+
+    def __contains__(self, performance_year: object) -> bool:
+        # Mapping's default looks the key up, which would build the pack: a membership test must not
+        return performance_year in years()
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(sorted(years()))
+
+    def __len__(self) -> int:
+        return len(years())
+
+    def built(self) -> tuple[int, ...]:
+        """The years whose pack has been built in this process (what a cold start has paid for)."""
+        return tuple(sorted(self._built))
+
+
+RULES: RulePacks = RulePacks()
 
 #: the year assumed when a command or file names none: the first year this engine scores (years.yaml)
 DEFAULT_PERFORMANCE_YEAR: int = min(RULES)
@@ -117,6 +161,7 @@ __all__ = [
     "DEFAULT_PERFORMANCE_YEAR",
     "RULES",
     "ParameterError",
+    "RulePacks",
     "RuleSet",
     "UnsupportedPerformanceYear",
     "YearRules",

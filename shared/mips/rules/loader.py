@@ -8,8 +8,8 @@ performance years the engine scores, their payment year and whether the pack is 
 ``preview``.
 
 The loader validates the files (pydantic) and then the rule objects themselves (pydantic over the
-dataclasses), so a typo'd name, a missing citation or a wrongly typed value fails at import, never as a
-silently wrong score.
+dataclasses), so a typo'd name, a missing citation or a wrongly typed value fails when its year is first
+built (:data:`mips.rules.RULES`), never as a silently wrong score.
 """
 
 from __future__ import annotations
@@ -133,6 +133,18 @@ def citation(pv: ParameterValue) -> str:
     return pv.reference
 
 
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def _adapter(cls: type[R]) -> TypeAdapter[R]:
+    """One pydantic validator per rule-set class, kept: building it is most of the cost of building a
+    year's pack, and every year's pack of a rule set is the same class."""
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        adapter = _ADAPTERS[cls] = TypeAdapter(cls)
+    return adapter
+
+
 def build(cls: type[R], name: str, year: int, directory: Path = PARAMETERS_DIR) -> R:
     """The ``cls`` rule set for ``year`` from ``<name>.yaml``: every field's value in force that year."""
     entries = parameters(name, directory)
@@ -152,7 +164,7 @@ def build(cls: type[R], name: str, year: int, directory: Path = PARAMETERS_DIR) 
         kwargs[fname] = _weight_table(pv.value)
         sources[fname] = citation(pv)
     try:
-        obj = TypeAdapter(cls).validate_python({**kwargs, "sources": sources})
+        obj = _adapter(cls).validate_python({**kwargs, "sources": sources})
     except ValueError as exc:
         raise ParameterError(f"{name}.yaml ({year}): {exc}") from exc
     for fname in kwargs:  # read-only mappings, as the frozen dataclass promises
