@@ -13,13 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
-import urllib.request
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from platformdirs import user_cache_dir
 
 REFERENCE_DIR_ENV = "MIPS_REFERENCE_DIR"
 CACHE_DIR_ENV = "MIPS_CACHE_DIR"
@@ -72,7 +68,12 @@ def shared_reference_candidates() -> list[Path]:
 
 def cache_root() -> Path:
     override = os.environ.get(CACHE_DIR_ENV)
-    base = Path(override) if override else Path(user_cache_dir("mips-scoring"))
+    if override:
+        base = Path(override)
+    else:
+        from platformdirs import user_cache_dir  # only without MIPS_CACHE_DIR (not on Lambda)
+
+        base = Path(user_cache_dir("mips-scoring"))
     return base / "qpp-measures-data" / manifest()["commit"]
 
 
@@ -122,6 +123,10 @@ def _complete(directory: Path, year: int) -> bool:
 
 def download_year(year: int, target: Path, base_url: str | None = None) -> None:
     """Download and verify one year's files into ``target`` (atomically per file)."""
+    # imported here, not at module level: only a download needs them (~5 ms of every cold start otherwise)
+    from tempfile import mkstemp
+    from urllib.request import urlopen
+
     info = manifest()
     base = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
     base = base.format(repository=info["repository"], commit=info["commit"])
@@ -134,7 +139,7 @@ def download_year(year: int, target: Path, base_url: str | None = None) -> None:
             continue
         url = base + meta["upstreamPath"]
         try:
-            with urllib.request.urlopen(url, timeout=60) as resp:
+            with urlopen(url, timeout=60) as resp:
                 payload = resp.read()
         except OSError as exc:
             if local_name in OPTIONAL_FILES:
@@ -146,7 +151,7 @@ def download_year(year: int, target: Path, base_url: str | None = None) -> None:
                 f"checksum mismatch for {url}: expected sha256 {meta['sha256']}, got {digest}; "
                 "the file was not cached"
             )
-        fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{local_name}.")
+        fd, tmp = mkstemp(dir=target, prefix=f".{local_name}.")
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
         os.replace(tmp, dest)
