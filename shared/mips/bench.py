@@ -147,11 +147,22 @@ def _fmt(v: float) -> str:
 
 # -- fresh interpreters ------------------------------------------------------------------------------
 def _fresh_json(
-    script: str, *args: str, timeout: float, extra_path: Path | None = None, cwd: Path | None = None
+    script: str,
+    *args: str,
+    timeout: float,
+    extra_path: Path | None = None,
+    cwd: Path | None = None,
+    env_overrides: dict[str, str | None] | None = None,
 ) -> Any:
     """Run ``script`` in a fresh interpreter (shared/ and ``extra_path`` first on the path, so the package
-    imports without an install) and return the JSON of its last output line."""
+    imports without an install) and return the JSON of its last output line. ``env_overrides`` sets
+    variables (None removes one) on top of this process's environment."""
     env = dict(os.environ)
+    for name, value in (env_overrides or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     paths = [str(Path(__file__).resolve().parents[1]), *([str(extra_path)] if extra_path else [])]
     env["PYTHONPATH"] = os.pathsep.join([*paths, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
     proc = subprocess.run(
@@ -494,27 +505,52 @@ print(json.dumps({"seconds": time.perf_counter() - t0}))
 """
 
 
-def import_seconds(module: str, extra_path: Path | None = None) -> float:
+def import_seconds(
+    module: str, extra_path: Path | None = None, env_overrides: dict[str, str | None] | None = None
+) -> float:
     """Seconds to import ``module`` in a fresh interpreter (shared/ and ``extra_path`` on the path)."""
     doc = _fresh_json(
-        _IMPORT_SCRIPT, module, timeout=120, extra_path=extra_path, cwd=extra_path or Path.cwd()
+        _IMPORT_SCRIPT,
+        module,
+        timeout=120,
+        extra_path=extra_path,
+        cwd=extra_path or Path.cwd(),
+        env_overrides=env_overrides,
     )
     return float(doc["seconds"])
 
 
+def lambda_environment(handler_dir: Path) -> dict[str, str | None]:
+    """What makes powertools trace as in a deployed function: ``LAMBDA_TASK_ROOT`` set (Lambda sets it)
+    and tracing not disabled. Outside Lambda the handlers' tracer records nothing and does not import
+    aws-xray-sdk (:mod:`mips.pipeline.tracing`); a deployed function with ``Tracing: Active`` does."""
+    return {
+        "LAMBDA_TASK_ROOT": str(handler_dir),
+        "AWS_LAMBDA_FUNCTION_NAME": handler_dir.name,
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": None,
+        "AWS_SAM_LOCAL": None,
+    }
+
+
 def cold_start(report: BenchReport, runs: int, functions_dir: Path = FUNCTIONS_DIR) -> None:
     """Each handler's ``import app`` in fresh interpreters (median of ``runs``) as a ratio to
-    ``import boto3`` alone measured in the same rounds."""
+    ``import boto3`` alone measured in the same rounds: as run locally (the goal's figure; tracing off),
+    and in a Lambda environment (X-Ray tracing on, so aws-xray-sdk is imported as a deployed function
+    imports it) for the worst handler."""
     handlers = sorted(p for p in functions_dir.iterdir() if (p / "app.py").is_file())
     if not handlers:
         report.notes.append(f"no handlers under {functions_dir}: cold start not measured")
         return
     boto: list[float] = []
     times: dict[str, list[float]] = {h.name: [] for h in handlers}
+    traced: dict[str, list[float]] = {h.name: [] for h in handlers}
     for _ in range(max(1, runs)):
         boto.append(import_seconds("boto3"))
         for h in handlers:
             times[h.name].append(import_seconds("app", h))
+            traced[h.name].append(import_seconds("app", h, lambda_environment(h)))
     report.add_runs("cold import boto3", [t * 1000 for t in boto], "ms", "fresh interpreter, import only")
     ratios = []
     for name, ts in times.items():
@@ -525,6 +561,14 @@ def cold_start(report: BenchReport, runs: int, functions_dir: Path = FUNCTIONS_D
         )
     report.add(
         "cold import worst handler / boto3", max(ratios), "ratio", f"goal <= {COLD_START_RATIO_GOAL:g}"
+    )
+    traced_ratios = {name: [t / b for t, b in zip(ts, boto, strict=True)] for name, ts in traced.items()}
+    worst = max(traced_ratios, key=lambda n: statistics.median(traced_ratios[n]))
+    report.add_runs(
+        "cold import worst handler / boto3, Lambda env (X-Ray on)",
+        traced_ratios[worst],
+        "ratio",
+        f"{worst}, median {statistics.median(traced[worst]) * 1000:.0f} ms (aws-xray-sdk imported)",
     )
 
 

@@ -120,5 +120,17 @@ def test_given_handlers_when_cold_imports_are_measured_then_each_is_a_ratio_to_b
         "cold import alpha / boto3",
         "cold import beta / boto3",
         "cold import worst handler / boto3",
+        "cold import worst handler / boto3, Lambda env (X-Ray on)",
     ]
     assert all(f.value > 0 for f in report.figures)
+
+
+def test_given_a_handler_dir_then_the_lambda_environment_turns_tracing_on_as_in_a_deployed_function(tmp_path):
+    from aws_lambda_powertools import Tracer
+    from mips.bench import lambda_environment
+    from mips.pipeline.driver import _environment
+
+    env = lambda_environment(tmp_path)
+    assert env["LAMBDA_TASK_ROOT"] == str(tmp_path) and env["POWERTOOLS_TRACE_DISABLED"] is None
+    with _environment({k: v for k, v in env.items() if v is not None}, unset=("POWERTOOLS_TRACE_DISABLED",)):
+        assert not Tracer._is_tracer_disabled()
