@@ -91,3 +91,34 @@ def test_given_an_emulator_that_is_not_up_then_run_local_says_how_to_start_it(ca
     )
     assert code == 2
     assert "make emulators-up" in capsys.readouterr().err
+
+
+def test_given_one_function_when_it_creates_its_three_clients_then_they_share_one_session(
+    monkeypatch, fresh_clients
+):
+    """A session per client loaded botocore's endpoint and retry data three times in every cold start."""
+    import boto3.session
+
+    created = []
+    real = boto3.session.Session
+
+    def counting_session(*args, **kwargs):
+        created.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(boto3.session, "Session", counting_session)
+    aws.s3(), aws.sqs(), aws.dynamodb()
+    assert len(created) == 1
+    assert aws.s3() is aws.s3()
+
+
+def test_given_changed_credentials_then_a_new_session_resolves_them(monkeypatch, fresh_clients):
+    """A session keeps the credentials it resolved first; changed ones (another target) get a new one."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "first")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "first")
+    assert aws.s3()._request_signer._credentials.access_key == "first"
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "second")
+    aws.reset()
+    assert aws.s3()._request_signer._credentials.access_key == "second"
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "third")
+    assert aws.sqs()._request_signer._credentials.access_key == "third"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..models import EntityKey
 from ..reference import ReferenceData
+from ..report_html import render_entity
 from ..rules import YearRules
 from .store import Bucket, EntityStore
 
@@ -33,9 +34,6 @@ def publish_report(
     attempts: int = 5,
 ) -> int | None:
     """Render the entity's stored result as HTML to :func:`report_key`; returns the version shown."""
-    # imported here: only the aggregator renders reports, the other seven functions' cold starts skip it
-    from ..report_html import render_entity
-
     for _ in range(attempts):
         current = store.get_result(key)
         if current is None:
