@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import weakref
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.alias_generators import to_camel
 
 from ..explain import round4
@@ -84,6 +83,8 @@ class ScoreResult(_Out):
     warnings: list[WarningOut] = Field(default_factory=list)
     #: optional (omitted when empty): which parts of this result are estimates, and why
     estimates: list[str] | None = None
+    #: the explanation object :func:`mark_explanation_rounded` recorded as already rounded (or None)
+    _rounded_explanation: dict[str, Any] | None = PrivateAttr(default=None)
 
     def to_doc(self) -> dict[str, Any]:
         """The exact JSON document of contract 2: camelCase, numbers rounded to 4 dp.
@@ -103,7 +104,7 @@ class ScoreResult(_Out):
         """``round4(doc)``, except that an explanation the engine built already rounded (see
         :func:`mark_explanation_rounded`) is not walked again: rounding is idempotent, so the document
         is the same, and the explanation is most of it (issue 15)."""
-        skip = _ROUNDED_EXPLANATIONS.get(id(self)) is self.explanation
+        skip = self._rounded_explanation is self.explanation
         alternatives = self.alternatives
         out: dict[str, Any] = {}
         for k, v in doc.items():
@@ -116,19 +117,15 @@ class ScoreResult(_Out):
         return out
 
 
-#: id(result) -> the explanation dict the engine built from rounded ``Node.to_doc()`` output; an entry
-#: lives as long as its result (weakref finalizer), and only counts while ``result.explanation`` is that
-#: very object (a replaced explanation is rounded again).
-_ROUNDED_EXPLANATIONS: dict[int, dict[str, Any]] = {}
-
-
 def mark_explanation_rounded(result: ScoreResult) -> ScoreResult:
     """Record that ``result.explanation`` holds only 4-dp numbers (built by ``Node.to_doc``), so that
     ``to_doc`` need not round it again. Whoever mutates such an explanation in place must add rounded
-    content only (as the engine does with ``Node.to_doc()``)."""
-    key = id(result)
-    _ROUNDED_EXPLANATIONS[key] = result.explanation
-    weakref.finalize(result, _ROUNDED_EXPLANATIONS.pop, key, None)
+    content only (as the engine does with ``Node.to_doc()``).
+
+    The mark is the explanation object itself, kept in a private attribute: ``model_copy`` (which
+    :func:`mips.engine.choose` applies to every option) keeps it, and it stops counting as soon as
+    ``explanation`` is replaced by another object (that one is rounded again)."""
+    result._rounded_explanation = result.explanation
     return result
 
 
