@@ -5,6 +5,7 @@ A speed-up of the kernel (issue 15) must leave each result document byte-identic
 
 * the shipped examples (``shared/mips/examples``, PY2024);
 * every golden case (``tests/golden/<year>/*.json``, PY2025 and PY2026);
+* results with alternatives (facility-based scores, several reporting options) of 100 generated entities;
 * the pipeline's stored category results (JSON, and read back) of 50 generated entities;
 * ``--count`` entities from :func:`mips.bench.generate_entities` (the examples with varied counts), scored
   as PY2024 and, re-dated, as PY2025 and PY2026 where the re-dated inputs still validate.
@@ -47,8 +48,13 @@ YEARS = (2024, 2025, 2026)
 
 
 def _line(label: str, doc: Any) -> str:
-    """One canonical line: the label, then the document exactly as ``json.dumps`` prints it."""
-    return json.dumps({"case": label, "doc": doc}, ensure_ascii=False)
+    """One canonical line: the label, then the document exactly as ``json.dumps`` prints it, and a flag
+    when the document is not plain JSON data (e.g. an int dict key, which ``json.dumps`` hides)."""
+    text = json.dumps(doc, ensure_ascii=False)
+    plain = json.loads(text) == doc
+    return json.dumps(
+        {"case": label, **({} if plain else {"notPlainJson": True}), "doc": doc}, ensure_ascii=False
+    )
 
 
 def _redate(doc: dict[str, Any] | None, year: int) -> dict[str, Any] | None:
@@ -108,6 +114,27 @@ def generated_lines(count: int) -> Iterator[str]:
             yield _line(f"generated/{year}/{i}", _score_docs(*models, year))
 
 
+def alternative_lines(count: int) -> Iterator[str]:
+    """Results with ``alternatives``: generated entities given facility-based scores (higher and lower
+    than their own) and entities whose submission also carries every other example's measurement sets
+    (traditional, MVP and APP options scored side by side)."""
+    ref, rules = load_reference(2024), rules_for(2024)
+    entities = generate_entities(count)
+    other_sets = [ms for e in entities[:5] for ms in json.loads(e.submission_json)["measurementSets"]]
+    for i, e in enumerate(entities):
+        sub = json.loads(e.submission_json)
+        if e.cms_data is not None:
+            cms = e.cms_data.model_dump(by_alias=True, mode="json")
+            scores = {"qualityScore": 20.0 + 7.5 * (i % 11), "costScore": 90.0 - 6.5 * (i % 13)}
+            cms["facilityBased"] = {**scores, "facilityCcn": "010001"}
+            facility = CmsData.model_validate(cms)
+            doc = _score_docs(Submission.model_validate(sub), e.profile, facility, 2024)
+            yield _line(f"facility/{i}", doc)
+        combined = {**sub, "measurementSets": [*sub["measurementSets"], *other_sets]}
+        doc = score(Submission.model_validate(combined), e.profile, e.cms_data, ref, rules).to_doc()
+        yield _line(f"combined/{i}", doc)
+
+
 def category_lines(count: int) -> Iterator[str]:
     """The pipeline's stored form of each category result (``CategoryResult.model_dump_json``, read
     back by the reweighting and aggregator steps) of the first ``count`` generated entities."""
@@ -129,7 +156,13 @@ def category_lines(count: int) -> Iterator[str]:
 def capture(out: Path, count: int) -> int:
     n = 0
     with out.open("w", encoding="utf-8") as f:
-        for lines in (example_lines(), golden_lines(), generated_lines(count), category_lines(50)):
+        for lines in (
+            example_lines(),
+            golden_lines(),
+            generated_lines(count),
+            alternative_lines(100),
+            category_lines(50),
+        ):
             for line in lines:
                 f.write(line + "\n")
                 n += 1

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic_core import to_jsonable_python
+
 NodeValue = float | int | bool | str | None
 
 #: types returned as they are by :func:`round4` and :func:`copy_data` (checked by exact type: fast path)
@@ -19,31 +21,55 @@ _ATOMIC: frozenset[type] = frozenset({str, int, bool, type(None)})
 def round4(x: Any) -> Any:
     """Numbers keep full precision internally and are emitted rounded to 4 decimals (contract 2).
 
-    Floats are rounded, dicts and lists/tuples rebuilt (a tuple becomes a list), anything else returned as
-    it is. The exact-type checks first are the hot path of every result document (issue 15); subclasses
-    (e.g. an ``OrderedDict``) take the ``isinstance`` path below with the same outcome."""
+    The result is the JSON form pydantic's ``model_dump(mode="json", by_alias=True)`` gives, rounded:
+    floats are rounded (infinities and NaN become None, as pydantic emits them), dicts and lists/tuples
+    rebuilt (a tuple becomes a list, a key that is not a string becomes pydantic's string for it, e.g.
+    ``10`` -> ``"10"``), any other object (a pydantic model, a set, a date) converted by
+    ``pydantic_core.to_jsonable_python`` first. So an explanation built with it is JSON data that
+    ``ScoreResult.to_doc`` can emit without serialising it again (issue 15). The exact-type checks
+    first are the hot path; subclasses (e.g. an ``OrderedDict``) take the ``isinstance`` path below with
+    the same outcome. (``x - x == 0.0`` is the cheapest "is finite" test: false for inf and NaN.)"""
     t = type(x)
     if t is float:
-        return round(x, 4)
+        return round(x, 4) if x - x == 0.0 else None
     if t in _ATOMIC:
         return x
     if t is dict:
         out = {}
         for k, v in x.items():
+            if type(k) is not str:
+                k = _json_key(k)
             tv = type(v)
-            out[k] = round(v, 4) if tv is float else v if tv in _ATOMIC else round4(v)
+            if tv is float:
+                out[k] = round(v, 4) if v - v == 0.0 else None
+            else:
+                out[k] = v if tv in _ATOMIC else round4(v)
         return out
     if t is list:
-        return [round(v, 4) if type(v) is float else v if type(v) in _ATOMIC else round4(v) for v in x]
+        return [
+            (round(v, 4) if v - v == 0.0 else None)
+            if type(v) is float
+            else v
+            if type(v) in _ATOMIC
+            else round4(v)
+            for v in x
+        ]
     if isinstance(x, bool) or x is None:
         return x
     if isinstance(x, float):
-        return round(x, 4)
+        return round(x, 4) if x - x == 0.0 else None
     if isinstance(x, dict):
-        return {k: round4(v) for k, v in x.items()}
+        return {k if type(k) is str else _json_key(k): round4(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
         return [round4(v) for v in x]
-    return x
+    if isinstance(x, str | int):  # str and int subclasses (enums): json.dumps writes their value
+        return x
+    return round4(to_jsonable_python(x, by_alias=True))
+
+
+def _json_key(key: Any) -> str:
+    """The string pydantic's JSON mode writes for a dict key that is not a string."""
+    return str(next(iter(to_jsonable_python({key: None}))))
 
 
 def copy_data(x: Any) -> Any:
@@ -132,7 +158,7 @@ class Node:
         if title is not None:
             doc["title"] = title
         value = self.value
-        doc["value"] = round(value, 4) if type(value) is float else round4(value)
+        doc["value"] = round(value, 4) if type(value) is float and value - value == 0.0 else round4(value)
         if unit is not None:
             doc["unit"] = unit
         doc["detail"] = self.detail

@@ -177,3 +177,55 @@ def test_given_the_parameter_files_when_read_with_the_fast_yaml_loader_then_same
     assert files
     for path in files:
         assert _read_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8")), path.name
+
+
+def test_given_data_beyond_json_when_rounded_then_it_is_pydantics_json_form_rounded():
+    """round4 output is emitted without re-serialising (issue 15): it must be what pydantic's JSON mode
+    gave before rounding - a model as its aliased dict, a set as a list, an int key as a string,
+    infinities and NaN as None."""
+    from typing import Any
+
+    from mips.models import Submission
+    from pydantic import BaseModel
+
+    class Holder(BaseModel):
+        data: dict[str, Any]
+
+    model = Submission.model_validate(
+        {"performanceYear": 2024, "entityType": "group", "taxpayerIdentificationNumber": "123456789"}
+    )
+    data = {
+        "model": model,
+        "set": {3},
+        "keys": {10: 1.234567, 2.5: "x"},
+        "inf": float("inf"),
+        "nan": [float("nan"), -float("inf")],
+        "nested": {"deep": [model, (1, float("inf"))]},
+    }
+    pydantic_form = Holder(data=data).model_dump(mode="json", by_alias=True)["data"]
+    assert round4(data) == round4(pydantic_form)
+    assert round4(data)["model"]["performanceYear"] == 2024 and round4(data)["inf"] is None
+    assert json.dumps(round4(data)) == json.dumps(round4(pydantic_form))
+
+
+def test_given_results_with_alternatives_when_serialised_then_the_fast_path_gives_the_generic_document(ref):
+    """Facility-based scoring adds an alternative; its explanation is also put in as built."""
+    from mips.bench import example_entities
+    from mips.engine import score
+    from mips.models import CmsData, Submission
+
+    with_alternatives = 0
+    for doc, profile, cms in example_entities():
+        if cms is None:
+            continue
+        for quality in (10.0, 95.0):  # the facility's scores lose, then win
+            facility = {"qualityScore": quality, "costScore": 50.0, "facilityCcn": "010001"}
+            with_facility = CmsData.model_validate(
+                {**cms.model_dump(by_alias=True, mode="json"), "facilityBased": facility}
+            )
+            result = score(Submission.model_validate(doc), profile, with_facility, ref)
+            generic = ScoreResult.model_validate(result.model_dump()).to_doc()
+            with_alternatives += bool(result.alternatives)
+            assert json.dumps(result.to_doc()) == json.dumps(generic)
+            assert result.to_doc() == generic
+    assert with_alternatives >= 4  # facility-based scoring applied to the examples it can apply to
