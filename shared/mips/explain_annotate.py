@@ -84,9 +84,14 @@ class Opportunity:
 
 
 def _walk(doc: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    yield doc
-    for part in doc.get("parts") or []:
-        yield from _walk(part)
+    """The document and every part below it, depth first (iterative: no generator per level)."""
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        yield node
+        parts = node.get("parts")
+        if parts:
+            stack.extend(reversed(parts))
 
 
 def _num(v: Any) -> float | None:
