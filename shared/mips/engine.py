@@ -115,8 +115,11 @@ def reporting_options(submission: Submission | None) -> list[OptionSpec]:
 
 
 def _same_option(ms: MeasurementSet, ctx: ScoringContext) -> bool:
-    opt = _option_of(ms)
-    return opt.reporting_option == ctx.reporting_option and opt.program_name == ctx.program_name
+    """``_option_of(ms)`` is the context's option (compared field by field: this runs for every set of
+    every category, and building an ``OptionSpec`` each time cost more than the comparison)."""
+    opt = ms.reporting_option
+    program = TRADITIONAL.program_name if opt == "traditional" else ms.program_name
+    return opt == ctx.reporting_option and program == ctx.program_name
 
 
 def option_sets(
