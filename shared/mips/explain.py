@@ -28,10 +28,10 @@ def round4(x: Any) -> Any:
     ``pydantic_core.to_jsonable_python`` first. So an explanation built with it is JSON data that
     ``ScoreResult.to_doc`` can emit without serialising it again (issue 15). The exact-type checks
     first are the hot path; subclasses (e.g. an ``OrderedDict``) take the ``isinstance`` path below with
-    the same outcome. (``x - x == 0.0`` is the cheapest "is finite" test: false for inf and NaN.)"""
+    the same outcome. Floats go through :func:`_round_float`, inlined in the dict loop (the hottest)."""
     t = type(x)
     if t is float:
-        return round(x, 4) if x - x == 0.0 else None
+        return _round_float(x)
     if t in _ATOMIC:
         return x
     if t is dict:
@@ -41,23 +41,17 @@ def round4(x: Any) -> Any:
                 k = _json_key(k)
             tv = type(v)
             if tv is float:
-                out[k] = round(v, 4) if v - v == 0.0 else None
+                frac = v % 1.0  # _round_float(v), inlined
+                out[k] = v if frac == 0.0 else round(v, 4) if frac == frac else None
             else:
                 out[k] = v if tv in _ATOMIC else round4(v)
         return out
     if t is list:
-        return [
-            (round(v, 4) if v - v == 0.0 else None)
-            if type(v) is float
-            else v
-            if type(v) in _ATOMIC
-            else round4(v)
-            for v in x
-        ]
+        return [_round_float(v) if type(v) is float else v if type(v) in _ATOMIC else round4(v) for v in x]
     if isinstance(x, bool) or x is None:
         return x
     if isinstance(x, float):
-        return round(x, 4) if x - x == 0.0 else None
+        return _round_float(float(x))
     if isinstance(x, dict):
         return {k if type(k) is str else _json_key(k): round4(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
@@ -65,6 +59,16 @@ def round4(x: Any) -> Any:
     if isinstance(x, str | int):  # str and int subclasses (enums): json.dumps writes their value
         return x
     return round4(to_jsonable_python(x, by_alias=True))
+
+
+def _round_float(x: float) -> float | None:
+    """``round(x, 4)``, None for infinities and NaN (pydantic's JSON mode). ``x % 1.0`` is 0.0 for a
+    whole number, which ``round`` would return unchanged (nearly half of the explanation's numbers: 100.0,
+    0.0, 10.0...), and NaN for inf and NaN, the one value not equal to itself."""
+    frac = x % 1.0
+    if frac == 0.0:
+        return x
+    return round(x, 4) if frac == frac else None
 
 
 def _json_key(key: Any) -> str:
@@ -158,7 +162,7 @@ class Node:
         if title is not None:
             doc["title"] = title
         value = self.value
-        doc["value"] = round(value, 4) if type(value) is float and value - value == 0.0 else round4(value)
+        doc["value"] = _round_float(value) if type(value) is float else round4(value)
         if unit is not None:
             doc["unit"] = unit
         doc["detail"] = self.detail

@@ -229,3 +229,12 @@ def test_given_results_with_alternatives_when_serialised_then_the_fast_path_give
             assert json.dumps(result.to_doc()) == json.dumps(generic)
             assert result.to_doc() == generic
     assert with_alternatives >= 4  # facility-based scoring applied to the examples it can apply to
+
+
+def test_given_whole_and_signed_zero_floats_when_rounded_then_exactly_what_round_gives():
+    """Whole numbers skip ``round`` (issue 15): the emitted JSON must not change, -0.0 included."""
+    values = [-0.0, 0.0, 100.0, -7.0, 1e300, 2.0**60, 0.12345, -2.00005, float("inf"), float("nan")]
+    expected = [round(v, 4) if v - v == 0.0 else None for v in values]
+    assert json.dumps(round4(values)) == json.dumps(expected)
+    assert json.dumps(round4({"v": values[0]})) == '{"v": -0.0}'
+    assert json.dumps(Node(name="z", value=-0.0).to_doc()["value"]) == "-0.0"
