@@ -188,10 +188,14 @@ def _pi(node: Mapping[str, Any], cat: Mapping[str, Any]) -> list[Opportunity]:
                 detail=f"Meet the PI requirement(s) {names}: {_first_sentence(failed[0].get('detail', ''))}",
             )
         ]
-    out = []
+    out: list[Opportunity] = []
+    if not score:  # a category scored 0 (or not at all) has no per-measure shortfall to list
+        return out
     for n in _walk(node):
-        base, v = _num((n.get("metadata") or {}).get("basePoints")), _num(n.get("value"))
-        if base is not None and v is not None and v < base and score:
+        meta = n.get("metadata")
+        base = _num(meta.get("basePoints")) if meta else None
+        v = _num(n.get("value")) if base is not None else None
+        if base is not None and v is not None and v < base:
             out.append(
                 Opportunity(
                     category="pi",
