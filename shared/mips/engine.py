@@ -115,8 +115,11 @@ def reporting_options(submission: Submission | None) -> list[OptionSpec]:
 
 
 def _same_option(ms: MeasurementSet, ctx: ScoringContext) -> bool:
-    opt = _option_of(ms)
-    return opt.reporting_option == ctx.reporting_option and opt.program_name == ctx.program_name
+    """``_option_of(ms)`` is the context's option (compared field by field: this runs for every set of
+    every category, and building an ``OptionSpec`` each time cost more than the comparison)."""
+    opt = ms.reporting_option
+    program = TRADITIONAL.program_name if opt == "traditional" else ms.program_name
+    return opt == ctx.reporting_option and program == ctx.program_name
 
 
 def option_sets(
@@ -203,7 +206,8 @@ def _category_node(
     decision: WeightDecision,
     contribution: float,
     ref: ReferenceData | None = None,
-) -> Node:
+) -> dict[str, Any]:
+    """The document of a category's contribution to the final score, its category tree below it."""
     w = decision.weights.get(c, 0.0)
     code = decision.reweighted.get(c)
     if code is not None:
@@ -220,13 +224,12 @@ def _category_node(
             f"{c.upper()} component of total score: {score:.4f}% x weight {w:g}% = {contribution:.4f} "
             "points of the final score."
         )
-    return Node(
+    node = Node(
         name=c,
         title=f"{CATEGORY_TITLES[c]} component of total score",
         value=None if code is not None else contribution,  # null when reweighted, as in the document
         unit="points",
         detail=detail,
-        parts=[category_subtree(c, result.explanation, ref)] if result is not None else [],
         metadata={
             "score": None if code is not None or result is None else result.score,
             "weight": w,
@@ -235,6 +238,8 @@ def _category_node(
             "reweightingReason": code,
         },
     )
+    parts = [category_subtree(c, result.explanation, ref)] if result is not None else []
+    return node.render(node.name, node.title, node.unit, parts)
 
 
 def score_adjustment_nodes(fs: FinalScore, rules: YearRules) -> list[Node]:
@@ -354,6 +359,7 @@ def _finalize(
     pay = payment_adjustment(fs.value, evaluation.eligibility, rules)
 
     categories: dict[str, CategoryOut] = {}
+    category_docs: list[dict[str, Any]] = []
     nodes: list[Node] = []
     for c in CATEGORIES:
         result = results.get(c)
@@ -367,7 +373,7 @@ def _finalize(
             points=result.points if show and result else None,
             max_points=result.max_points if show and result else None,
         )
-        nodes.append(_category_node(c, result, decision, fs.contributions.get(c, 0.0), ref))
+        category_docs.append(_category_node(c, result, decision, fs.contributions.get(c, 0.0), ref))
     cpb = fs.complex_patient_bonus
     bonus_detail = (
         bonus.node.detail if not fs.threshold_rule else "No bonus: the final score is the threshold."
@@ -404,7 +410,6 @@ def _finalize(
         value=fs.value,
         unit="points",
         detail=fs.detail,
-        parts=nodes,
         metadata={
             "engineVersion": ENGINE_VERSION,
             "maxTotalScore": rules.bonus.final_score_cap,
@@ -446,13 +451,18 @@ def _finalize(
             estimated=True if pay.estimated else None,
             estimate_reason=pay.estimate_reason,
         ),
-        explanation=with_feedback(total.to_doc(), categories),
+        explanation=with_feedback(_total_doc(total, category_docs, nodes), categories),
         alternatives=[],
         versions=VersionsOut(engine=ENGINE_VERSION, rules=rules.version, reference_data=ref.version),
         estimates=_estimates(rules, pay.estimated) or None,
     )
     # the explanation is Node.to_doc() output (4 dp already): ScoreResult.to_doc need not round it again
     return mark_explanation_rounded(out)
+
+
+def _total_doc(total: Node, category_docs: list[dict[str, Any]], nodes: list[Node]) -> dict[str, Any]:
+    """The root's document: the category contributions (rendered already), then the other parts."""
+    return total.render(total.name, total.title, total.unit, [*category_docs, *(n.to_doc() for n in nodes)])
 
 
 def _estimates(rules: YearRules, payment_estimated: bool) -> list[str]:

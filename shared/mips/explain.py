@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic_core import to_jsonable_python
 
 NodeValue = float | int | bool | str | None
 
@@ -20,31 +21,59 @@ _ATOMIC: frozenset[type] = frozenset({str, int, bool, type(None)})
 def round4(x: Any) -> Any:
     """Numbers keep full precision internally and are emitted rounded to 4 decimals (contract 2).
 
-    Floats are rounded, dicts and lists/tuples rebuilt (a tuple becomes a list), anything else returned as
-    it is. The exact-type checks first are the hot path of every result document (issue 15); subclasses
-    (e.g. an ``OrderedDict``) take the ``isinstance`` path below with the same outcome."""
+    The result is the JSON form pydantic's ``model_dump(mode="json", by_alias=True)`` gives, rounded:
+    floats are rounded (infinities and NaN become None, as pydantic emits them), dicts and lists/tuples
+    rebuilt (a tuple becomes a list, a key that is not a string becomes pydantic's string for it, e.g.
+    ``10`` -> ``"10"``), any other object (a pydantic model, a set, a date) converted by
+    ``pydantic_core.to_jsonable_python`` first. So an explanation built with it is JSON data that
+    ``ScoreResult.to_doc`` can emit without serialising it again (issue 15). The exact-type checks
+    first are the hot path; subclasses (e.g. an ``OrderedDict``) take the ``isinstance`` path below with
+    the same outcome. Floats go through :func:`_round_float`, inlined in the dict loop (the hottest)."""
     t = type(x)
     if t is float:
-        return round(x, 4)
+        return _round_float(x)
     if t in _ATOMIC:
         return x
     if t is dict:
         out = {}
         for k, v in x.items():
+            if type(k) is not str:
+                k = _json_key(k)
             tv = type(v)
-            out[k] = round(v, 4) if tv is float else v if tv in _ATOMIC else round4(v)
+            if tv is float:
+                frac = v % 1.0  # _round_float(v), inlined
+                out[k] = v if frac == 0.0 else round(v, 4) if frac == frac else None
+            else:
+                out[k] = v if tv in _ATOMIC else round4(v)
         return out
     if t is list:
-        return [round(v, 4) if type(v) is float else v if type(v) in _ATOMIC else round4(v) for v in x]
+        return [_round_float(v) if type(v) is float else v if type(v) in _ATOMIC else round4(v) for v in x]
     if isinstance(x, bool) or x is None:
         return x
     if isinstance(x, float):
-        return round(x, 4)
+        return _round_float(float(x))
     if isinstance(x, dict):
-        return {k: round4(v) for k, v in x.items()}
+        return {k if type(k) is str else _json_key(k): round4(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
         return [round4(v) for v in x]
-    return x
+    if isinstance(x, str | int):  # str and int subclasses (enums): json.dumps writes their value
+        return x
+    return round4(to_jsonable_python(x, by_alias=True))
+
+
+def _round_float(x: float) -> float | None:
+    """``round(x, 4)``, None for infinities and NaN (pydantic's JSON mode). ``x % 1.0`` is 0.0 for a
+    whole number, which ``round`` would return unchanged (nearly half of the explanation's numbers: 100.0,
+    0.0, 10.0...), and NaN for inf and NaN, the one value not equal to itself."""
+    frac = x % 1.0
+    if frac == 0.0:
+        return x
+    return round(x, 4) if frac == frac else None
+
+
+def _json_key(key: Any) -> str:
+    """The string pydantic's JSON mode writes for a dict key that is not a string."""
+    return str(next(iter(to_jsonable_python({key: None}))))
 
 
 def copy_data(x: Any) -> Any:
@@ -60,8 +89,17 @@ def copy_data(x: Any) -> Any:
     return copy.deepcopy(x)
 
 
-class Node(BaseModel):
-    """One node of an explanation: ``value`` is what this part contributes, ``detail`` says why."""
+@dataclass(slots=True)
+class Node:
+    """One node of an explanation: ``value`` is what this part contributes, ``detail`` says why.
+
+    A plain slotted dataclass rather than a pydantic model: an entity's explanation has about 70 nodes
+    and their construction was a tenth of the kernel's time (issue 15). Pydantic still validates and
+    serialises it as a field of a model (``CategoryResult.explanation``, ``BonusResult.node``) with the
+    same JSON as before; constructing one validates nothing, so callers pass the right types (mypy checks
+    them). ``parts`` and ``metadata`` are copied (shallowly) on construction, as pydantic did, so a list or
+    dict the caller goes on changing does not change the node.
+    """
 
     name: str
     #: a human-readable label (a measure's or activity's title from the reference data), like CMS's ``title``
@@ -70,8 +108,12 @@ class Node(BaseModel):
     #: what ``value`` counts: ``points`` (of the final score at the root's level), ``percent``, ...
     unit: str | None = None
     detail: str = ""
-    parts: list[Node] = Field(default_factory=list)
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    parts: list[Node] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.parts = list(self.parts)
+        self.metadata = dict(self.metadata)
 
     def add(self, *nodes: Node) -> Node:
         self.parts.extend(nodes)
@@ -88,19 +130,17 @@ class Node(BaseModel):
         return None
 
     def clone(self) -> Node:
-        """A deep copy of this subtree, like ``model_copy(deep=True)`` (nodes, parts lists and metadata are
-        new objects; fields-set kept) at a fraction of its cost: nodes are copied field by field instead
-        of through ``copy.deepcopy``, which dominated scoring time (issue 15)."""
-        cls = type(self)
-        new = cls.__new__(cls)
-        d = dict(self.__dict__)
-        d["parts"] = [p.clone() for p in self.parts]
-        d["metadata"] = copy_data(self.metadata)
-        object.__setattr__(new, "__dict__", d)
-        object.__setattr__(new, "__pydantic_extra__", None)
-        object.__setattr__(new, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
-        object.__setattr__(new, "__pydantic_private__", None)
-        return new
+        """A deep copy of this subtree (nodes, parts lists and metadata are new objects), without
+        ``copy.deepcopy``'s memo bookkeeping."""
+        return Node(
+            self.name,
+            self.title,
+            self.value,
+            self.unit,
+            self.detail,
+            [p.clone() for p in self.parts],
+            copy_data(self.metadata),
+        )
 
     def walk(self) -> Iterator[Node]:
         """This node and every node below it, depth first."""
@@ -110,15 +150,23 @@ class Node(BaseModel):
 
     def to_doc(self) -> dict[str, Any]:
         """JSON form with 4-dp numbers; unset ``title``/``unit`` and empty ``metadata`` omitted."""
-        doc: dict[str, Any] = {"name": self.name}
-        if self.title is not None:
-            doc["title"] = self.title
+        return self.render(self.name, self.title, self.unit, [p.to_doc() for p in self.parts])
+
+    def render(
+        self, name: str, title: str | None, unit: str | None, parts: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """This node's JSON form (see :meth:`to_doc`) with its name, title, unit and rendered parts given:
+        a caller that relabels a tree (``explain_annotate``) renders it once instead of copying it,
+        relabelling the copy and rendering that."""
+        doc: dict[str, Any] = {"name": name}
+        if title is not None:
+            doc["title"] = title
         value = self.value
-        doc["value"] = round(value, 4) if type(value) is float else round4(value)
-        if self.unit is not None:
-            doc["unit"] = self.unit
+        doc["value"] = _round_float(value) if type(value) is float else round4(value)
+        if unit is not None:
+            doc["unit"] = unit
         doc["detail"] = self.detail
-        doc["parts"] = [p.to_doc() for p in self.parts]
+        doc["parts"] = parts
         if self.metadata:
             doc["metadata"] = round4(self.metadata)
         return doc

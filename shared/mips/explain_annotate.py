@@ -40,30 +40,33 @@ def category_score_name(category: str) -> str:
     return f"{category}CategoryScore"
 
 
-def _title_of(node: Node, ref: ReferenceData | None) -> str | None:
-    meta = node.metadata
+def _title_of(name: str, meta: Mapping[str, Any], ref: ReferenceData | None) -> str | None:
     for key in ("measureTitle", "title"):
         if isinstance(meta.get(key), str) and meta[key]:
             return str(meta[key])
-    measure = ref.measure(node.name) if ref is not None else None
+    measure = ref.measure(name) if ref is not None else None
     return measure.title if measure is not None and measure.title else None
 
 
-def category_subtree(category: str, tree: Node, ref: ReferenceData | None) -> Node:
-    """A copy of a category module's tree with a level-distinct name, ``unit`` and titles."""
-    out = tree.clone()
-    out.name = category_score_name(category)
-    out.title = out.title or f"{CATEGORY_TITLES.get(category, category)} category score"
-    out.unit = out.unit or "percent"
-    for node in out.walk():
-        if node is out:
-            continue
-        if node.name in RESERVED_NAMES:
-            suffix = _RENAMED.get(node.name, node.name[:1].upper() + node.name[1:])
-            node.name = f"{category}{suffix}"
-        if node.title is None:
-            node.title = _title_of(node, ref)
-    return out
+def category_subtree(category: str, tree: Node, ref: ReferenceData | None) -> dict[str, Any]:
+    """The document of a category module's tree with a level-distinct name, ``unit`` and titles.
+
+    The tree is rendered once with its new labels, never copied or changed: the category result (and
+    any facility-based variant sharing its tree) stays as the category module built it."""
+    name = category_score_name(category)
+    title = tree.title or f"{CATEGORY_TITLES.get(category, category)} category score"
+    parts = [_labelled(p, category, ref) for p in tree.parts]
+    return tree.render(name, title, tree.unit or "percent", parts)
+
+
+def _labelled(node: Node, category: str, ref: ReferenceData | None) -> dict[str, Any]:
+    """The document of a node below a category's root: a reserved name prefixed with the category, a
+    missing title looked up (by the new name) in the node's metadata or the reference data."""
+    name = node.name
+    if name in RESERVED_NAMES:
+        name = f"{category}{_RENAMED.get(name, name[:1].upper() + name[1:])}"
+    title = node.title if node.title is not None else _title_of(name, node.metadata, ref)
+    return node.render(name, title, node.unit, [_labelled(p, category, ref) for p in node.parts])
 
 
 # -- improvement opportunities ------------------------------------------------------------------------
@@ -81,9 +84,14 @@ class Opportunity:
 
 
 def _walk(doc: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    yield doc
-    for part in doc.get("parts") or []:
-        yield from _walk(part)
+    """The document and every part below it, depth first (iterative: no generator per level)."""
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        yield node
+        parts = node.get("parts")
+        if parts:
+            stack.extend(reversed(parts))
 
 
 def _num(v: Any) -> float | None:
@@ -180,10 +188,14 @@ def _pi(node: Mapping[str, Any], cat: Mapping[str, Any]) -> list[Opportunity]:
                 detail=f"Meet the PI requirement(s) {names}: {_first_sentence(failed[0].get('detail', ''))}",
             )
         ]
-    out = []
+    out: list[Opportunity] = []
+    if not score:  # a category scored 0 (or not at all) has no per-measure shortfall to list
+        return out
     for n in _walk(node):
-        base, v = _num((n.get("metadata") or {}).get("basePoints")), _num(n.get("value"))
-        if base is not None and v is not None and v < base and score:
+        meta = n.get("metadata")
+        base = _num(meta.get("basePoints")) if meta else None
+        v = _num(n.get("value")) if base is not None else None
+        if base is not None and v is not None and v < base:
             out.append(
                 Opportunity(
                     category="pi",

@@ -7,6 +7,7 @@ their ``overallAlgorithm``, CAHPS for MIPS from its summary survey measures, and
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,8 +39,12 @@ UNKNOWN = "unknownMeasure"
 NOT_ALLOWED = "notAllowed"
 
 
+@functools.lru_cache(maxsize=8192)
 def _fmt(x: float) -> str:
-    """A number as a quality manager reads it: up to 4 decimals, no trailing zeros."""
+    """A number as a quality manager reads it: up to 4 decimals, no trailing zeros.
+
+    Cached: most calls format the same benchmark percentiles and point values entity after entity (four
+    in five hit, issue 15); equal numbers (7 and 7.0) format the same, so one entry serves both."""
     s = f"{x:.4f}".rstrip("0").rstrip(".")
     return s if s not in ("-0", "") else "0"
 
@@ -59,7 +64,13 @@ class DecilePlacement:
 
 
 def benchmark_problem(benchmark: Benchmark) -> str | None:
-    """Why a benchmark row cannot be used (missing percentile keys or values not ascending), else None."""
+    """Why a benchmark row cannot be used (missing percentile keys or values not ascending), else None.
+
+    Computed once per row (see :func:`_benchmark_text`): rows are frozen reference data."""
+    return _benchmark_text(benchmark)[2]
+
+
+def _benchmark_problem(benchmark: Benchmark) -> str | None:
     missing = [k for k in PERCENTILE_KEYS if k not in benchmark.percentiles]
     if missing:
         return (
@@ -486,22 +497,23 @@ def new_measure_floor(measure: Measure, ctx: ScoringContext, rules: QualityRules
     return rules.new_measure_floors.get(ctx.performance_year - measure.first_performance_year)
 
 
-#: per benchmark row (by identity; the row is kept alive with its entry): its metadata and sentence. Rows
-#: are frozen reference data, so both are computed once instead of per scored measure (issue 15).
-_BENCHMARK_TEXT: dict[int, tuple[Benchmark, dict[str, Any], str]] = {}
+#: per benchmark row (by identity; the row is kept alive with its entry): its metadata, sentence and problem.
+#: Rows are frozen reference data, so these are computed once instead of per scored measure (issue 15).
+_BENCHMARK_TEXT: dict[int, tuple[Benchmark, dict[str, Any], str, str | None]] = {}
 _BENCHMARK_TEXT_MAX = 20_000
 
 
-def _benchmark_text(bm: Benchmark) -> tuple[dict[str, Any], str]:
+def _benchmark_text(bm: Benchmark) -> tuple[dict[str, Any], str, str | None]:
     hit = _BENCHMARK_TEXT.get(id(bm))
     if hit is not None and hit[0] is bm:
-        return hit[1], hit[2]
+        return hit[1], hit[2], hit[3]
+    problem = _benchmark_problem(bm)
     meta = _benchmark_metadata(bm)
     sentence = _benchmark_sentence(bm)
     if len(_BENCHMARK_TEXT) >= _BENCHMARK_TEXT_MAX:
         _BENCHMARK_TEXT.clear()
-    _BENCHMARK_TEXT[id(bm)] = (bm, meta, sentence)
-    return meta, sentence
+    _BENCHMARK_TEXT[id(bm)] = (bm, meta, sentence, problem)
+    return meta, sentence, problem
 
 
 def benchmark_metadata(bm: Benchmark) -> dict[str, Any]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import weakref
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.alias_generators import to_camel
+from pydantic.main import IncEx
 
 from ..explain import round4
 from .common import ReportingOption
@@ -61,6 +61,10 @@ class WarningOut(_Out):
     input: str | None = None  # submission | profile | cmsData
 
 
+#: what ``ScoreResult.to_doc`` leaves out of ``model_dump`` when every explanation is marked
+_EXPLANATIONS = cast("IncEx", {"explanation": True, "alternatives": {"__all__": {"explanation"}}})
+
+
 class ScoreResult(_Out):
     performance_year: int
     payment_year: int
@@ -84,14 +88,22 @@ class ScoreResult(_Out):
     warnings: list[WarningOut] = Field(default_factory=list)
     #: optional (omitted when empty): which parts of this result are estimates, and why
     estimates: list[str] | None = None
+    #: the explanation object :func:`mark_explanation_rounded` recorded as already rounded (or None)
+    _rounded_explanation: dict[str, Any] | None = PrivateAttr(default=None)
 
     def to_doc(self) -> dict[str, Any]:
         """The exact JSON document of contract 2: camelCase, numbers rounded to 4 dp.
 
         ``mvpId`` is emitted only for MVP results; alternatives carry no ``alternatives`` of their own;
         ``warnings`` (optional) only when an input had validation warnings.
+
+        An explanation the engine built (see :func:`mark_explanation_rounded`) is neither serialised
+        nor rounded again: it is JSON data with 4-dp numbers already, and serialising it was a fifth of
+        the kernel's time (issue 15). The document then holds that very dict: treat it as read-only
+        (``json.dumps`` it, store it), or copy it before changing it.
         """
-        doc = self.model_dump(by_alias=True, mode="json")
+        fast = self._is_marked() and all(alt._is_marked() for alt in self.alternatives)
+        doc = self.model_dump(by_alias=True, mode="json", exclude=_EXPLANATIONS if fast else None)
         _drop_unset_optional(doc)
         for alt in doc.get("alternatives", []):
             alt.pop("alternatives", None)
@@ -99,36 +111,37 @@ class ScoreResult(_Out):
             _drop_unset_optional(alt)
         return self._round(doc)
 
+    def _is_marked(self) -> bool:
+        return self._rounded_explanation is self.explanation
+
     def _round(self, doc: dict[str, Any]) -> dict[str, Any]:
-        """``round4(doc)``, except that an explanation the engine built already rounded (see
-        :func:`mark_explanation_rounded`) is not walked again: rounding is idempotent, so the document
-        is the same, and the explanation is most of it (issue 15)."""
-        skip = _ROUNDED_EXPLANATIONS.get(id(self)) is self.explanation
+        """``round4(doc)`` in field order, the marked explanation put in as it is (rounding is
+        idempotent, so the document is the same)."""
         alternatives = self.alternatives
         out: dict[str, Any] = {}
-        for k, v in doc.items():
-            if k == "explanation" and skip:
-                out[k] = v
-            elif k == "alternatives" and len(v) == len(alternatives):
-                out[k] = [alt._round(d) for alt, d in zip(alternatives, v, strict=True)]
+        for name, info in type(self).model_fields.items():
+            key = info.alias or name
+            if key == "explanation" and self._is_marked():
+                out[key] = self.explanation
+            elif key not in doc:
+                continue
+            elif key == "alternatives" and len(doc[key]) == len(alternatives):
+                out[key] = [alt._round(d) for alt, d in zip(alternatives, doc[key], strict=True)]
             else:
-                out[k] = round4(v)
+                out[key] = round4(doc[key])
         return out
 
 
-#: id(result) -> the explanation dict the engine built from rounded ``Node.to_doc()`` output; an entry
-#: lives as long as its result (weakref finalizer), and only counts while ``result.explanation`` is that
-#: very object (a replaced explanation is rounded again).
-_ROUNDED_EXPLANATIONS: dict[int, dict[str, Any]] = {}
-
-
 def mark_explanation_rounded(result: ScoreResult) -> ScoreResult:
-    """Record that ``result.explanation`` holds only 4-dp numbers (built by ``Node.to_doc``), so that
-    ``to_doc`` need not round it again. Whoever mutates such an explanation in place must add rounded
-    content only (as the engine does with ``Node.to_doc()``)."""
-    key = id(result)
-    _ROUNDED_EXPLANATIONS[key] = result.explanation
-    weakref.finalize(result, _ROUNDED_EXPLANATIONS.pop, key, None)
+    """Record that ``result.explanation`` is JSON data (dicts, lists, str, int, float, bool, None) with
+    4-dp numbers only (built by ``Node.to_doc``), so that ``to_doc`` need not serialise or round it again.
+    Whoever mutates such an explanation in place must add such content only (as the engine does with
+    ``Node.to_doc()``).
+
+    The mark is the explanation object itself, kept in a private attribute: ``model_copy`` (which
+    :func:`mips.engine.choose` applies to every option) keeps it, and it stops counting as soon as
+    ``explanation`` is replaced by another object (that one is rounded again)."""
+    result._rounded_explanation = result.explanation
     return result
 
 
