@@ -292,9 +292,7 @@ def _extract(rev: str, into: Path) -> Path:
 
 def _child(shared: Path, *args: str) -> str:
     env = {**os.environ, "PYTHONPATH": str(shared)}
-    run = subprocess.run(
-        [sys.executable, __file__, *args], env=env, cwd=ROOT, capture_output=True, text=True
-    )
+    run = subprocess.run([sys.executable, __file__, *args], env=env, cwd=ROOT, capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit(f"the child run on {shared} failed:\n{run.stderr}")
     return run.stdout
@@ -311,7 +309,9 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--base", default="main", help="git revision of the old code (default main)")
     parser.add_argument("--generated", type=int, default=500, help="generated submissions (default 500)")
     parser.add_argument("--mutants", type=int, default=1500, help="seeded mutants (default 1500)")
@@ -350,7 +350,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {old['label']}: {_diff(old, new)}")
         for r in range(args.rounds):
             for side, shared in sides.items():
-                out = json.loads(_child(shared, "--time", "--count", str(args.count), "--repeat", str(args.repeat)))
+                out = json.loads(
+                    _child(shared, "--time", "--count", str(args.count), "--repeat", str(args.repeat))
+                )
                 print(
                     f"timing round {r + 1} {side}: validate {out['validate']:,.0f} files/s, "
                     f"parse {out['parse']:,.0f} files/s, validate/parse {out['ratio']:.2f}x"
