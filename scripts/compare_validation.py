@@ -36,6 +36,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,12 @@ def _mutate(doc: Any, rng: random.Random) -> Any:
     walk(doc)
     if not spots:
         return doc
+    lists = [n[k] for n, k in spots if k == "measurements" and isinstance(n[k], list) and n[k]]
+    if lists and rng.random() < 0.15:  # the set-level checks: exclusions, strata
+        rng.choice(lists).append(_extra_measurement(rng.choice([6, 7]), rng))
+        return doc
     node, key = rng.choice(spots)
-    op = rng.randrange(12)
+    op = rng.randrange(14)
     replacements: list[Any] = [
         -1,
         0,
@@ -128,11 +133,37 @@ def _mutate(doc: Any, rng: random.Random) -> Any:
         node[rng.choice(["unknownThing", "sourceSystem", "id", "performanceMett", "strata"])] = 1
     elif op == 4 and isinstance(node[key], int) and not isinstance(node[key], bool):
         node[key] = node[key] * rng.choice([-1, 1000, 10**12]) + rng.randint(0, 3)
+    elif (
+        op in (6, 7)
+        and isinstance(node, list)
+        and node
+        and isinstance(node[0], dict)
+        and "measureId" in node[0]
+    ):
+        node.append(_extra_measurement(op, rng))
     elif op == 5 and isinstance(node, dict) and key in ("performanceStart", "performanceEnd"):
         node[key] = rng.choice(["2024-01-01", "2024-12-31", "2023-12-31", "2024-06-01", "2025-01-01"])
     else:
         node[key] = rng.choice(replacements)
     return doc
+
+
+def _extra_measurement(op: int, rng: random.Random) -> dict[str, Any]:
+    """A PI exclusion (true, false or a count) or a stratified quality measure with odd strata."""
+    if op == 6:
+        excl = ["PI_LVPP_1", "PI_EP_2_EX_1", "PI_LVOTC_1", "PI_LVITC_2", "PI_PHCDRR_1_EX_1", "PI_EP_1"]
+        value: Any = rng.choice([True, False, {"numerator": 1, "denominator": 2}])
+        return {"measureId": rng.choice(excl), "value": value}
+    strata = [
+        {
+            "stratum": rng.choice(["reporting", "performance", "x", "84days", "180Days", "Spirometry"]),
+            "performanceMet": rng.randint(0, 5),
+            "performanceNotMet": 1,
+            "eligiblePopulation": rng.choice([0, 3, 10]),
+        }
+        for _ in range(rng.randint(1, 3))
+    ]
+    return {"measureId": rng.choice(["226", "009", "052", "001"]), "value": {"strata": strata}}
 
 
 def _raw_mutation(data: bytes, rng: random.Random) -> bytes:
@@ -319,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=0, help="timing rounds, old/new alternated (0: none)")
     parser.add_argument("--count", type=int, default=300, help="files per timing pass (default 300)")
     parser.add_argument("--repeat", type=int, default=5, help="passes per timing round (default 5)")
+    parser.add_argument("--codes", action="store_true", help="print how often each problem code occurs")
     parser.add_argument("--dump", nargs=2, metavar=("CASES", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--time", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -346,6 +378,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(cases)} cases ({invalid} invalid, {problems} problems in all): "
             f"{len(differ)} differ between {args.base} and this tree"
         )
+        if args.codes:
+            codes = Counter(p[0] for o in outputs["old"] for p in o["problems"])
+            print("  problem codes:", ", ".join(f"{c} {n}" for c, n in sorted(codes.items())))
         for old, new in differ[:20]:
             print(f"  {old['label']}: {_diff(old, new)}")
         for r in range(args.rounds):
