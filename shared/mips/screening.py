@@ -198,7 +198,9 @@ def screen(
     doc, found = _load_json(body, expected_kind)
     if found:
         return ScreenResult(None, expected_kind, [*problems, *found])
-    result = _screen_decoded(doc, expected_kind, from_json=True)
+    # a strata list can only be there when the text says "strata" (or spells a key with an escape)
+    strata = b'"strata"' in body or b"\\u" in body
+    result = _screen_decoded(doc, expected_kind, from_json=True, strata=strata)
     result.problems[:0] = problems
     return result
 
@@ -535,15 +537,15 @@ def unwrap(doc: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
 
 def output_kind(doc: Mapping[str, Any]) -> tuple[str, C] | None:
     """What ``doc`` is when it is a scoring OUTPUT rather than an input file, else None."""
-    if {"name", "parts"} <= set(doc) and "measurementSets" not in doc:
+    if "name" in doc and "parts" in doc and "measurementSets" not in doc:
         return (
             "a CMS scoring-engine OUTPUT (a score tree with name/value/parts, like "
             "scoring-example-output-*.json)",
             C.CMS_SCORING_OUTPUT,
         )
-    if {"finalScore", "categories"} <= set(doc):
+    if "finalScore" in doc and "categories" in doc:
         return "a score result document (this engine's output)", C.RESULT_DOCUMENT
-    if isinstance(doc.get("errors"), list) and not {"measurementSets", "data"} & set(doc):
+    if isinstance(doc.get("errors"), list) and "measurementSets" not in doc and "data" not in doc:
         return (
             "an error report (like the {errors: [{sourceIdentifier, details}]} of CMS's QRDA III converter)",
             C.ERROR_REPORT,
@@ -577,9 +579,12 @@ def screen_document(doc: Any, expected_kind: Kind | None = None) -> ScreenResult
     return _screen_decoded(doc, expected_kind, from_json=False)
 
 
-def _screen_decoded(doc: Any, expected_kind: Kind | None, *, from_json: bool) -> ScreenResult:
+def _screen_decoded(
+    doc: Any, expected_kind: Kind | None, *, from_json: bool, strata: bool = True
+) -> ScreenResult:
     """:func:`screen_document`; ``from_json``: ``doc`` is what :func:`_load_json` returned, whose strings
-    and numbers it has checked already (so they are not walked again) and whose values are JSON types."""
+    and numbers it has checked already (so they are not walked again) and whose values are JSON types;
+    ``strata`` False: the text has no "strata" key, so no list of strata needs counting."""
     if not isinstance(doc, dict):
         name = {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(doc), "number")
         msg = f"expected a JSON object ({_expected(expected_kind)}), got a JSON {name}"
@@ -607,7 +612,7 @@ def _screen_decoded(doc: Any, expected_kind: Kind | None, *, from_json: bool) ->
         )
         return ScreenResult(None, detected, [_err("$", msg, C.WRONG_KIND)])
     kind: Kind = detected or expected_kind  # type: ignore[assignment]
-    shape = _shape_problems(doc, kind, from_json=from_json)
+    shape = _shape_problems(doc, kind, from_json=from_json, strata=strata)
     if any(p.code in _FATAL_SHAPE for p in shape):
         return ScreenResult(None, kind, shape)
     # a year without rules or a duplicated set: an error, but the rest of the file is still checked
@@ -645,7 +650,9 @@ def _year_problems(doc: Mapping[str, Any]) -> list[Problem]:
     return []
 
 
-def _shape_problems(doc: Mapping[str, Any], kind: Kind, *, from_json: bool = False) -> list[Problem]:
+def _shape_problems(
+    doc: Mapping[str, Any], kind: Kind, *, from_json: bool = False, strata: bool = True
+) -> list[Problem]:
     """Bounded shape: a file holds at most so many sets, measurements and list entries, no duplicate sets.
 
     Two sets are duplicates when their canonical JSON is the same; for a document decoded here
@@ -692,7 +699,7 @@ def _shape_problems(doc: Mapping[str, Any], kind: Kind, *, from_json: bool = Fal
                     problems.append(_err(path, msg, C.DUPLICATE_SET))
                 else:
                     seen[canonical] = i
-                for j, m in enumerate(measurements if isinstance(measurements, list) else []):
+                for j, m in enumerate(measurements if strata and isinstance(measurements, list) else []):
                     value = m.get("value") if isinstance(m, dict) else None
                     strata = value.get("strata") if isinstance(value, dict) else None
                     if isinstance(strata, list) and len(strata) > MAX_LIST_ITEMS:
@@ -708,12 +715,15 @@ def _shape_problems(doc: Mapping[str, Any], kind: Kind, *, from_json: bool = Fal
 
 
 def _set_fingerprint(ms: Mapping[str, Any]) -> tuple[Any, ...]:
-    """What two sets with the same canonical JSON share: their keys, their string header fields and
-    their number of measurements (cheap to compare; equal fingerprints still need the canonical text)."""
+    """What two sets with the same canonical JSON share: their number of keys, their string header
+    fields and their number of measurements (cheap to compare; equal ones still need the canonical
+    text)."""
     measurements = ms.get("measurements")
+    category, method = ms.get("category"), ms.get("submissionMethod")
     return (
-        tuple(sorted(ms)),
-        *(v if isinstance(v := ms.get(k), str) else type(v) for k in ("category", "submissionMethod")),
+        len(ms),
+        category if isinstance(category, str) else type(category),
+        method if isinstance(method, str) else type(method),
         len(measurements) if isinstance(measurements, list) else type(measurements),
     )
 

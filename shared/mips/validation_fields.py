@@ -123,50 +123,51 @@ class _Collector:
         return [(f"{path}[{i}]", item) for i, item in enumerate(items)]
 
 
-def _known(obj: Any, known: frozenset[str]) -> bool | None:
-    """True: a dict whose keys are all known; False: a mapping that needs the full walk; None: not an
-    object at all (nothing to check)."""
-    if isinstance(obj, dict):
-        return obj.keys() <= known
-    if obj is None or isinstance(obj, bool | int | float | str | list):  # no ABC check for JSON values
-        return None
-    return False if isinstance(obj, Mapping) else None
+#: what a JSON value that is not an object can be (isinstance on these is cheap; on Mapping it is not)
+_NOT_OBJECTS = (bool, int, float, str, list, type(None))
 
 
 def _submission_all_known(doc: Mapping[str, Any]) -> bool:
     """True when no object :func:`unknown_field_problems` looks at in a submission has an unknown key.
 
     The same walk without building a JSON path per object: the usual, clean file is answered in a few
-    set comparisons and only a file with an unknown key is walked again to name it."""
+    set comparisons and only a file with an unknown key is walked again to name it. Anything but plain
+    dicts and JSON values (another Mapping) also gets the full walk."""
     data = doc.get("data")
     inner = doc
     if isinstance(data, Mapping) and isinstance(data.get("submission"), Mapping):
         inner = data["submission"]
-    if _known(inner, SUBMISSION_FIELDS) is False:
+    if not isinstance(inner, dict) or not inner.keys() <= SUBMISSION_FIELDS:
         return False
     sets = inner.get("measurementSets")
     for ms in sets if isinstance(sets, list) else ():
-        known = _known(ms, SET_FIELDS)
-        if known is None:
-            continue
-        if not known:
+        if not isinstance(ms, dict):
+            if isinstance(ms, _NOT_OBJECTS):
+                continue
+            return False
+        if not ms.keys() <= SET_FIELDS:
             return False
         measurements = ms.get("measurements")
         for m in measurements if isinstance(measurements, list) else ():
-            known = _known(m, MEASUREMENT_FIELDS)
-            if known is None:
-                continue
-            if not known:
+            if not isinstance(m, dict):
+                if isinstance(m, _NOT_OBJECTS):
+                    continue
+                return False
+            if not m.keys() <= MEASUREMENT_FIELDS:
                 return False
             value = m.get("value")
-            known = _known(value, VALUE_FIELDS)
-            if known is None:
-                continue
-            if not known:
+            if not isinstance(value, dict):
+                if isinstance(value, _NOT_OBJECTS):
+                    continue
+                return False
+            if not value.keys() <= VALUE_FIELDS:
                 return False
             strata = value.get("strata")
             for st in strata if isinstance(strata, list) else ():
-                if _known(st, STRATUM_FIELDS) is False:
+                if isinstance(st, dict):
+                    if not st.keys() <= STRATUM_FIELDS:
+                        return False
+                elif not isinstance(st, _NOT_OBJECTS):
                     return False
     return True
 

@@ -75,6 +75,8 @@ class ReferenceViews:
     #: :meth:`SubmissionChecker.measure_verdict` per set header and measure id: files repeat the same
     #: few measures, so each verdict and its messages are worked out once (bounded: see _MAX_VERDICTS)
     verdicts: dict[tuple[Any, ...], dict[str, MeasureVerdict]] = field(default_factory=dict)
+    #: :meth:`SubmissionChecker.header_verdict` per set header and the rules it reads (bounded too)
+    header_verdicts: dict[tuple[Any, ...], HeaderVerdict] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=8)
@@ -97,6 +99,15 @@ def reference_views(ref: ReferenceData) -> ReferenceViews:
         },
         with_exclusions=frozenset(m.measure_id for m in measures if m.exclusion),
     )
+
+
+class HeaderVerdict(NamedTuple):
+    """What a measurement set's header fields say, whatever its measurements."""
+
+    #: the problems at the set's fields: (path suffix, message, code, severity)
+    problems: tuple[tuple[str, str, Any, str], ...]
+    #: category, submission method and program known (see :meth:`SubmissionChecker.check_header`)
+    oks: tuple[bool, bool, bool]
 
 
 class MeasureVerdict(NamedTuple):
@@ -211,6 +222,47 @@ class SubmissionChecker:
     def check_parsed_set(
         self, path: str, header: MeasurementSet, measurements: list[tuple[int, Measurement]]
     ) -> None:
+        found, (category_ok, method_ok, program_ok) = self.header_verdict(header)
+        for suffix, message, code, severity in found:
+            (self.warn if severity == "warning" else self.err)(path + suffix, message, code)
+        self.check_measurements(path, header, measurements, category_ok, method_ok, program_ok)
+
+    def header_verdict(self, header: MeasurementSet) -> HeaderVerdict:
+        """:meth:`check_header` of a set header, worked out once per reference data, rules and header
+        (files repeat the same few headers) and replayed at each set's path."""
+        views = reference_views(self.ref)
+        rules = self.rules
+        key = (
+            header.category,
+            header.submission_method,
+            header.program_name,
+            bool(header.cehrt_id),
+            header.performance_start,
+            header.performance_end,
+            None
+            if rules is None
+            else (
+                rules.performance_year,
+                rules.pi.min_performance_period_days,
+                rules.ia.min_activity_days,
+                rules.quality.ecqm_requires_cehrt_id,
+            ),
+        )
+        verdict = views.header_verdicts.get(key)
+        if verdict is None:
+            scratch = SubmissionChecker(ref=self.ref, rules=rules, base=self.base)
+            oks = scratch.check_header("", header)
+            verdict = HeaderVerdict(
+                tuple((p.path, p.message, p.code, p.severity) for p in scratch.problems), oks
+            )
+            if len(views.header_verdicts) >= _MAX_VERDICTS:
+                views.header_verdicts.clear()
+            views.header_verdicts[key] = verdict
+        return verdict
+
+    def check_header(self, path: str, header: MeasurementSet) -> tuple[bool, bool, bool]:
+        """The checks of a set's header fields; returns whether its category, submission method and
+        program are known (its measurements are then checked against them)."""
         category_ok = self.check_category(path, header)
         method_ok = self.check_method(path, header)
         program_ok = self.check_program(path, header)
@@ -238,24 +290,37 @@ class SubmissionChecker:
                 "requires the inclusion of a CEHRT ID'): add the 15-character CEHRT ID",
                 C.MISSING_CEHRT_ID,
             )
+        return category_ok, method_ok, program_ok
+
+    def check_measurements(
+        self,
+        path: str,
+        header: MeasurementSet,
+        measurements: list[tuple[int, Measurement]],
+        category_ok: bool,
+        method_ok: bool,
+        program_ok: bool,
+    ) -> None:
         seen: dict[str, int] = {}
         table = self.verdict_table(header, method_ok=method_ok, program_ok=program_ok)
         for j, m in measurements:
-            if m.measure_id in seen:
+            measure_id = m.measure_id
+            if measure_id in seen:
                 self.err(
                     f"{path}.measurements[{j}].measureId",
-                    f"duplicate measure {m.measure_id} in this measurement set (first at measurements"
-                    f"[{seen[m.measure_id]}]): each measure may appear once per set",
+                    f"duplicate measure {measure_id} in this measurement set (first at measurements"
+                    f"[{seen[measure_id]}]): each measure may appear once per set",
                     C.DUPLICATE_MEASURE,
                 )
                 continue
-            seen[m.measure_id] = j
+            seen[measure_id] = j
             if not category_ok:
                 continue
-            verdict = table.get(m.measure_id) or self.measure_verdict(
-                header, m.measure_id, method_ok=method_ok, program_ok=program_ok
+            verdict = table.get(measure_id) or self.measure_verdict(
+                header, measure_id, method_ok=method_ok, program_ok=program_ok
             )
-            if type(m.value) in verdict.clean_types and counts_add_up(m.value):
+            value = m.value
+            if type(value) in verdict.clean_types and counts_add_up(value):
                 continue  # the usual measurement: nothing to report (and no JSON path built for it)
             mpath = f"{path}.measurements[{j}]"
             self.check_measurement(mpath, header, m, method_ok=method_ok, program_ok=program_ok)
