@@ -68,10 +68,13 @@ def _mutate(doc: Any, rng: random.Random) -> Any:
         return doc
     lists = [n[k] for n, k in spots if k == "measurements" and isinstance(n[k], list) and n[k]]
     if lists and rng.random() < 0.15:  # the set-level checks: exclusions, strata
-        rng.choice(lists).append(_extra_measurement(rng.choice([6, 7]), rng))
+        extra = _extra_measurement(rng.choice([6, 7]), rng)
+        if isinstance(extra["value"], dict) and "strata" in extra["value"] and rng.random() < 0.3:
+            extra["value"]["strata"] *= rng.choice([34, 50, 101])
+        rng.choice(lists).append(extra)
         return doc
     node, key = rng.choice(spots)
-    op = rng.randrange(14)
+    op = rng.randrange(15)
     replacements: list[Any] = [
         -1,
         0,
@@ -129,6 +132,8 @@ def _mutate(doc: Any, rng: random.Random) -> Any:
         node[typo] = node.pop(key)
     elif op == 2 and isinstance(node, list):
         node.append(copy.deepcopy(node[key]))
+    elif op == 14 and isinstance(node, list) and node:
+        node.extend(copy.deepcopy(node[0]) for _ in range(rng.choice([99, 100, 101, 250])))
     elif op == 3 and isinstance(node, dict):
         node[rng.choice(["unknownThing", "sourceSystem", "id", "performanceMett", "strata"])] = 1
     elif op == 4 and isinstance(node[key], int) and not isinstance(node[key], bool):

@@ -199,8 +199,8 @@ def screen(
     if found:
         return ScreenResult(None, expected_kind, [*problems, *found])
     # a strata list can only be there when the text says "strata" (or spells a key with an escape)
-    strata = b'"strata"' in body or b"\\u" in body
-    result = _screen_decoded(doc, expected_kind, from_json=True, strata=strata)
+    has_strata = b'"strata"' in body or b"\\u" in body
+    result = _screen_decoded(doc, expected_kind, from_json=True, has_strata=has_strata)
     result.problems[:0] = problems
     return result
 
@@ -580,11 +580,11 @@ def screen_document(doc: Any, expected_kind: Kind | None = None) -> ScreenResult
 
 
 def _screen_decoded(
-    doc: Any, expected_kind: Kind | None, *, from_json: bool, strata: bool = True
+    doc: Any, expected_kind: Kind | None, *, from_json: bool, has_strata: bool = True
 ) -> ScreenResult:
     """:func:`screen_document`; ``from_json``: ``doc`` is what :func:`_load_json` returned, whose strings
     and numbers it has checked already (so they are not walked again) and whose values are JSON types;
-    ``strata`` False: the text has no "strata" key, so no list of strata needs counting."""
+    ``has_strata`` False: the text has no "strata" key, so no list of strata needs counting."""
     if not isinstance(doc, dict):
         name = {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(doc), "number")
         msg = f"expected a JSON object ({_expected(expected_kind)}), got a JSON {name}"
@@ -612,7 +612,7 @@ def _screen_decoded(
         )
         return ScreenResult(None, detected, [_err("$", msg, C.WRONG_KIND)])
     kind: Kind = detected or expected_kind  # type: ignore[assignment]
-    shape = _shape_problems(doc, kind, from_json=from_json, strata=strata)
+    shape = _shape_problems(doc, kind, from_json=from_json, has_strata=has_strata)
     if any(p.code in _FATAL_SHAPE for p in shape):
         return ScreenResult(None, kind, shape)
     # a year without rules or a duplicated set: an error, but the rest of the file is still checked
@@ -651,7 +651,7 @@ def _year_problems(doc: Mapping[str, Any]) -> list[Problem]:
 
 
 def _shape_problems(
-    doc: Mapping[str, Any], kind: Kind, *, from_json: bool = False, strata: bool = True
+    doc: Mapping[str, Any], kind: Kind, *, from_json: bool = False, has_strata: bool = True
 ) -> list[Problem]:
     """Bounded shape: a file holds at most so many sets, measurements and list entries, no duplicate sets.
 
@@ -699,7 +699,8 @@ def _shape_problems(
                     problems.append(_err(path, msg, C.DUPLICATE_SET))
                 else:
                     seen[canonical] = i
-                for j, m in enumerate(measurements if strata and isinstance(measurements, list) else []):
+                counted = measurements if has_strata and isinstance(measurements, list) else []
+                for j, m in enumerate(counted):
                     value = m.get("value") if isinstance(m, dict) else None
                     strata = value.get("strata") if isinstance(value, dict) else None
                     if isinstance(strata, list) and len(strata) > MAX_LIST_ITEMS:

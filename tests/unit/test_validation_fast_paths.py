@@ -240,3 +240,17 @@ def test_given_a_screened_corpus_file_then_validate_screened_is_validate_documen
     once = validate_screened(screened, ref, kind=meta["as"], file=meta["file"])
     twice = validate_document(data, ref, kind=meta["as"], file=meta["file"])
     assert once.model_dump() == twice.model_dump()
+
+
+def test_given_strata_in_one_set_and_too_many_strata_in_a_later_one_then_the_later_is_named():
+    # given a stratified measurement in the first set and 101 strata in the last set's measurement
+    doc = _submission()
+    sets = doc["measurementSets"]
+    stratum = {"stratum": "overall", "performanceMet": 1, "eligiblePopulation": 2}
+    sets[0]["measurements"][0]["value"] = {"strata": [stratum]}
+    sets[-1]["measurements"][-1]["value"] = {"strata": [stratum] * 101}
+    # when screened
+    found = [p for p in screen(json.dumps(doc).encode()).problems if p.code == ProblemCode.TOO_MANY_ITEMS]
+    # then the long list is named at its path
+    last = len(sets[-1]["measurements"]) - 1
+    assert [p.path for p in found] == [f"$.measurementSets[{len(sets) - 1}].measurements[{last}].value.strata"]
