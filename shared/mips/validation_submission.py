@@ -120,9 +120,12 @@ class MeasureVerdict(NamedTuple):
     #: the value types that leave nothing to report but their counts (see :func:`counts_add_up`): the
     #: types that pass the measure's shape check and need no strata check; none when there are problems
     clean_types: frozenset[type]
+    #: of those, the types without counts (true/false, CAHPS scores): nothing at all to check
+    free_types: frozenset[type]
 
 
 _PLAIN_VALUE_TYPES = frozenset({bool, SingleRateValue, NonProportionValue, ProportionValue, CahpsValue})
+_COUNTLESS_VALUE_TYPES = frozenset({bool, CahpsValue})  # counts_add_up is always True for these
 
 
 def clean_value_types(measure: Measure | None) -> frozenset[type]:
@@ -320,7 +323,8 @@ class SubmissionChecker:
                 header, measure_id, method_ok=method_ok, program_ok=program_ok
             )
             value = m.value
-            if type(value) in verdict.clean_types and counts_add_up(value):
+            kind = type(value)
+            if kind in verdict.free_types or (kind in verdict.clean_types and counts_add_up(value)):
                 continue  # the usual measurement: nothing to report (and no JSON path built for it)
             mpath = f"{path}.measurements[{j}]"
             self.check_measurement(mpath, header, m, method_ok=method_ok, program_ok=program_ok)
@@ -470,7 +474,8 @@ class SubmissionChecker:
             measure = scratch.check_measure(s, measure_id, method_ok=method_ok, program_ok=program_ok)
             found = tuple((p.path, p.message, p.code, p.severity) for p in scratch.problems)
             clean = clean_value_types(measure) if not found else frozenset()
-            verdict = MeasureVerdict(found, measure, clean)
+            free = clean & _COUNTLESS_VALUE_TYPES
+            verdict = MeasureVerdict(found, measure, clean, free)
             if len(table) >= _MAX_VERDICTS:
                 table.clear()
             table[measure_id] = verdict
