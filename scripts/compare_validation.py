@@ -182,7 +182,7 @@ def _raw_mutation(data: bytes, rng: random.Random) -> bytes:
         depth = rng.choice([30, 63, 64, 65, 70])
         return data[:-1] + b', "deep": ' + b"[" * depth + b"]" * depth + b"}"
     if op == 3:
-        return b"\xef\xbb\xbf" + data
+        return b"\xef\xbb\xbf" * rng.choice([1, 2]) + data
     if op == 4:
         return data.replace(b"0,", b"NaN,", 1)
     if op == 5:

@@ -431,14 +431,12 @@ def _load_json(body: bytes, expected_kind: str | None) -> tuple[Any, list[Proble
     except UnicodeDecodeError as exc:
         return None, [_err("$", f"not UTF-8 text: {exc.reason} at byte {exc.start}", C.NOT_UTF8)]
     try:
-        doc = json.loads(
-            text,
+        if text.startswith("\ufeff"):  # a second BOM: json.loads's own error for it
+            doc = json.loads(text, **_DECODER_HOOKS)
+        else:
             # json's own int() when no integer can be that long (no run of 16 digits anywhere)
-            parse_int=_parse_int if _LONG_DIGITS in body.translate(_DIGITS_AS_ZERO) else None,
-            parse_float=_parse_float,
-            parse_constant=_parse_constant,
-            object_pairs_hook=_unique_keys,
-        )
+            long_digits = _LONG_DIGITS in body.translate(_DIGITS_AS_ZERO)
+            doc = (_DECODER_LONG_INTS if long_digits else _DECODER).decode(text)
     except _Rejected as exc:
         return None, [exc.problem]
     except RecursionError:
@@ -465,6 +463,16 @@ def _load_json(body: bytes, expected_kind: str | None) -> tuple[Any, list[Proble
         return None, [bad]
     return doc, []
 
+
+#: json.loads(text, **hooks) builds a decoder per call: these are built once, with the same hooks
+_DECODER_HOOKS: dict[str, Any] = {
+    "parse_int": _parse_int,
+    "parse_float": _parse_float,
+    "parse_constant": _parse_constant,
+    "object_pairs_hook": _unique_keys,
+}
+_DECODER_LONG_INTS = json.JSONDecoder(**_DECODER_HOOKS)
+_DECODER = json.JSONDecoder(**{k: v for k, v in _DECODER_HOOKS.items() if k != "parse_int"})
 
 #: the shortest run of digits _parse_int rejects (MAX_INT_DIGITS + 1), looked for in the bytes with
 #: every digit made a 0 (a substring search: much faster than a regex over every byte)

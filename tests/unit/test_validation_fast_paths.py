@@ -252,5 +252,13 @@ def test_given_strata_in_one_set_and_too_many_strata_in_a_later_one_then_the_lat
     # when screened
     found = [p for p in screen(json.dumps(doc).encode()).problems if p.code == ProblemCode.TOO_MANY_ITEMS]
     # then the long list is named at its path
-    last = len(sets[-1]["measurements"]) - 1
-    assert [p.path for p in found] == [f"$.measurementSets[{len(sets) - 1}].measurements[{last}].value.strata"]
+    where = f"$.measurementSets[{len(sets) - 1}].measurements[{len(sets[-1]['measurements']) - 1}]"
+    assert [p.path for p in found] == [f"{where}.value.strata"]
+
+
+def test_given_two_byte_order_marks_then_the_second_is_json_s_own_error():
+    # the decoder is built once now; json.loads's check for a BOM in the text must still apply
+    data = b"\xef\xbb\xbf\xef\xbb\xbf" + (EXAMPLE / "submission.json").read_bytes()
+    errors = screen(data, expected_kind="submission").errors
+    assert [p.code for p in errors] == [ProblemCode.NOT_JSON]
+    assert "Unexpected UTF-8 BOM" in errors[0].message
