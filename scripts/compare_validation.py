@@ -13,8 +13,8 @@ here so both sides see the same bytes:
 * the example entities (``shared/mips/examples``) and every golden case's inputs (``tests/golden``), as
   bytes and as decoded dicts;
 * ``--generated`` submissions of :func:`mips.bench.generate_entities` and ``--mutants`` seeded mutations
-  of them (typos, wrong types, bad ids, duplicates, escapes, big numbers, truncation ...), which reach the
-  problem paths the valid files do not;
+  of them (typos, wrong types, bad ids, duplicates, escapes, big numbers, truncation ...), plus a third
+  as many of the example profiles and CMS data, which reach the problem paths the valid files do not;
 * the real files again through :func:`mips.validation.validate_file` (``mips validate``).
 
 With ``--rounds N`` each side then times ``validate_document`` against ``Submission.model_validate_json``
@@ -234,6 +234,17 @@ def build_cases(generated: int, mutants: int, seed: int) -> list[dict[str, Any]]
             data = _raw_mutation(data, rng)
         kind = rng.choice(["submission", "submission", "submission", None, "profile"])
         cases.append(_case(f"mutant {i}", data, kind, f"mutant-{i}.json" if i % 2 else None))
+    others = [
+        (json.loads(f.read_text()), KIND_OF_FILE[f.name])
+        for name in ("profile.json", "cms-data.json")
+        for f in sorted(EXAMPLES_DIR.glob(f"*/{name}"))
+    ]
+    for i in range(mutants // 3):  # profiles and CMS data: strict unknown fields, their own checks
+        doc, kind = rng.choice(others)
+        for _ in range(rng.randint(1, 3)):
+            doc = _mutate(doc, rng)
+        data = json.dumps(doc).encode()
+        cases.append(_case(f"mutant {kind} {i}", data, rng.choice([kind, kind, None]), None))
     return cases
 
 

@@ -172,10 +172,54 @@ def _submission_all_known(doc: Mapping[str, Any]) -> bool:
     return True
 
 
+def _known_or_absent(obj: Any, known: frozenset[str]) -> bool:
+    """No unknown key in ``obj`` for :meth:`_Collector.check`: not an object, or a dict of known keys
+    (another Mapping: False, so the full walk looks at it)."""
+    if isinstance(obj, dict):
+        return obj.keys() <= known
+    return isinstance(obj, _NOT_OBJECTS)
+
+
+def _items_known(items: Any, known: frozenset[str]) -> bool:
+    return not isinstance(items, list) or all(_known_or_absent(item, known) for item in items)
+
+
+def _profile_all_known(doc: Mapping[str, Any]) -> bool:
+    """:func:`_submission_all_known` for a profile: the objects the full walk below looks at."""
+    claims = doc.get("claims")
+    exc = doc.get("exceptions")
+    return (
+        _known_or_absent(doc, PROFILE_FIELDS)
+        and _known_or_absent(claims, CLAIMS_FIELDS)
+        and (not isinstance(claims, dict) or _items_known(claims.get("segments"), SEGMENT_FIELDS))
+        and _known_or_absent(doc.get("specialStatuses"), STATUS_FIELDS)
+        and _known_or_absent(exc, EXCEPTION_FIELDS)
+        and (not isinstance(exc, dict) or _known_or_absent(exc.get("extremeUncontrollable"), EUC_FIELDS))
+    )
+
+
+def _cms_data_all_known(doc: Mapping[str, Any]) -> bool:
+    """:func:`_submission_all_known` for a CMS-data file."""
+    return (
+        _known_or_absent(doc, CMS_FIELDS)
+        and _items_known(doc.get("costMeasures"), CALCULATED_FIELDS)
+        and _items_known(doc.get("adminClaimsMeasures"), CALCULATED_FIELDS)
+        and _known_or_absent(doc.get("complexPatientBonus"), BONUS_FIELDS)
+    )
+
+
+_ALL_KNOWN = {
+    "submission": _submission_all_known,
+    "profile": _profile_all_known,
+    "cmsData": _cms_data_all_known,
+}
+
+
 def unknown_field_problems(kind: str, doc: Mapping[str, Any]) -> list[Problem]:
     """Every unknown field of an input document of ``kind``, with a hint (see the module docstring)."""
     c = _Collector()
-    if kind == "submission" and _submission_all_known(doc):
+    all_known = _ALL_KNOWN.get(kind)
+    if all_known is not None and all_known(doc):
         return c.problems
     if kind == "submission":
         data = doc.get("data")
