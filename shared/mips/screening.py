@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import accumulate, count
+from types import ModuleType
 from typing import Any, Literal
 from xml.etree.ElementTree import ParseError
 
@@ -73,6 +77,7 @@ _MAGIC: tuple[tuple[bytes, str, C], ...] = (
     (b"\x89PNG", "a PNG image", C.BINARY_FILE),
     (b"\xff\xd8\xff", "a JPEG image", C.BINARY_FILE),
 )
+_MAGIC_PREFIXES = tuple(magic for magic, _, _ in _MAGIC)
 EXPECTED = {
     "submission": 'QPP Submissions API JSON (measurementSets, bare or as {"data": {"submission": ...}})',
     "profile": "a profile JSON document (clinicianType, practiceSize, claims, specialStatuses, ...)",
@@ -194,7 +199,9 @@ def screen(
     doc, found = _load_json(body, expected_kind)
     if found:
         return ScreenResult(None, expected_kind, [*problems, *found])
-    result = screen_document(doc, expected_kind)
+    # a strata list can only be there when the text says "strata" (or spells a key with an escape)
+    has_strata = b'"strata"' in body or b"\\u" in body
+    result = _screen_decoded(doc, expected_kind, from_json=True, has_strata=has_strata)
     result.problems[:0] = problems
     return result
 
@@ -250,9 +257,10 @@ def screen_bytes(
         return [
             _err("$", f"not UTF-8 text: the file is UTF-16; save it as UTF-8 JSON ({expected})", C.NOT_UTF8)
         ]
-    for magic, what, code in _MAGIC:
-        if body.startswith(magic):
-            return [_err("$", f"the file is {what}, not JSON: expected {expected}", code)]
+    if body.startswith(_MAGIC_PREFIXES):  # one C call for the usual file, which is none of them
+        for magic, what, code in _MAGIC:
+            if body.startswith(magic):
+                return [_err("$", f"the file is {what}, not JSON: expected {expected}", code)]
     if body.startswith(b"<"):
         if not xml:
             return problems
@@ -260,8 +268,8 @@ def screen_bytes(
         if found.doc is not None:  # converted QRDA III: the JSON checks of the kind apply too
             found = screen_document(found.doc, expected_kind)  # type: ignore[arg-type]
         return [*problems, *found.problems]
-    depth = _json_depth(body)
-    if depth > MAX_JSON_DEPTH:
+    # fewer opening brackets than the limit (strings included) cannot nest deeper: no scan needed
+    if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and (depth := _json_depth(body)) > MAX_JSON_DEPTH:
         return [
             _err(
                 "$",
@@ -332,28 +340,28 @@ def _convert_qrda3(data: bytes) -> ScreenResult:
 
 
 def _json_depth(data: bytes) -> int:
-    """Deepest bracket nesting outside strings (a linear scan; json.loads would hit RecursionError)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for byte in data:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):  # [ {
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_JSON_DEPTH:
-                    return deepest
-        elif byte in (0x5D, 0x7D):  # ] }
-            depth -= 1
-    return deepest
+    """Deepest bracket nesting outside strings, capped at ``MAX_JSON_DEPTH + 1`` (json.loads would hit
+    RecursionError).
+
+    The strings are dropped first - without a backslash they are every other piece between quotes, else a
+    regex that knows escapes - then the depth is the running sum of the remaining brackets: all at C speed
+    (a Python loop over every byte cost more than parsing the file)."""
+    # (an unterminated string runs to the end, in both)
+    outside = _JSON_STRING.sub(b"", data) if b"\\" in data else b"".join(data.split(b'"')[::2])
+    return min(_depth_of(outside.translate(None, _NOT_BRACKETS)), MAX_JSON_DEPTH + 1)
+
+
+def _depth_of(brackets: bytes) -> int:
+    """The deepest running depth of a brackets-only string: after k brackets of which o open, the depth
+    is o - (k - o) = 2o - k, i.e. the running sum with an opener counted 2 and a closer 0, minus k."""
+    sums = accumulate(brackets.translate(_BRACKET_WEIGHTS))
+    return max(0, max(map(operator.sub, sums, count(1)), default=0))
+
+
+#: a JSON string as the depth scan sees one: a backslash escapes the next byte; unterminated: to the end
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_BRACKET_WEIGHTS = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
 
 
 # -- JSON decoding ----------------------------------------------------------------------------------------
@@ -425,13 +433,12 @@ def _load_json(body: bytes, expected_kind: str | None) -> tuple[Any, list[Proble
     except UnicodeDecodeError as exc:
         return None, [_err("$", f"not UTF-8 text: {exc.reason} at byte {exc.start}", C.NOT_UTF8)]
     try:
-        doc = json.loads(
-            text,
-            parse_int=_parse_int,
-            parse_float=_parse_float,
-            parse_constant=_parse_constant,
-            object_pairs_hook=_unique_keys,
-        )
+        if text.startswith("\ufeff"):  # a second BOM: json.loads's own error for it
+            doc = json.loads(text, **_DECODER_HOOKS)
+        else:
+            # json's own int() when no integer can be that long (no run of 16 digits anywhere)
+            long_digits = _LONG_DIGITS in body.translate(_DIGITS_AS_ZERO)
+            doc = (_DECODER_LONG_INTS if long_digits else _DECODER).decode(text)
     except _Rejected as exc:
         return None, [exc.problem]
     except RecursionError:
@@ -451,10 +458,28 @@ def _load_json(body: bytes, expected_kind: str | None) -> tuple[Any, list[Proble
         return None, [_err("$", msg, C.NOT_JSON)]
     except ValueError as exc:  # any other conversion limit: still a clear rejection
         return None, [_err("$", f"not usable JSON: {str(exc)[:200]}", C.NOT_JSON)]
-    bad = _bad_string(doc, "$")
+    # a NUL or a lone surrogate can only come from a \u escape: raw control characters are not JSON
+    # and a surrogate is not UTF-8, so without one no string needs looking at
+    bad = _bad_string(doc, "$") if b"\\u" in body else None
     if bad is not None:
         return None, [bad]
     return doc, []
+
+
+#: json.loads(text, **hooks) builds a decoder per call: these are built once, with the same hooks
+_DECODER_HOOKS: dict[str, Any] = {
+    "parse_int": _parse_int,
+    "parse_float": _parse_float,
+    "parse_constant": _parse_constant,
+    "object_pairs_hook": _unique_keys,
+}
+_DECODER_LONG_INTS = json.JSONDecoder(**_DECODER_HOOKS)
+_DECODER = json.JSONDecoder(**{k: v for k, v in _DECODER_HOOKS.items() if k != "parse_int"})
+
+#: the shortest run of digits _parse_int rejects (MAX_INT_DIGITS + 1), looked for in the bytes with
+#: every digit made a 0 (a substring search: much faster than a regex over every byte)
+_LONG_DIGITS = b"0" * (MAX_INT_DIGITS + 1)
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 
 
 def _bad_string(value: Any, path: str) -> Problem | None:
@@ -522,15 +547,15 @@ def unwrap(doc: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
 
 def output_kind(doc: Mapping[str, Any]) -> tuple[str, C] | None:
     """What ``doc`` is when it is a scoring OUTPUT rather than an input file, else None."""
-    if {"name", "parts"} <= set(doc) and "measurementSets" not in doc:
+    if "name" in doc and "parts" in doc and "measurementSets" not in doc:
         return (
             "a CMS scoring-engine OUTPUT (a score tree with name/value/parts, like "
             "scoring-example-output-*.json)",
             C.CMS_SCORING_OUTPUT,
         )
-    if {"finalScore", "categories"} <= set(doc):
+    if "finalScore" in doc and "categories" in doc:
         return "a score result document (this engine's output)", C.RESULT_DOCUMENT
-    if isinstance(doc.get("errors"), list) and not {"measurementSets", "data"} & set(doc):
+    if isinstance(doc.get("errors"), list) and "measurementSets" not in doc and "data" not in doc:
         return (
             "an error report (like the {errors: [{sourceIdentifier, details}]} of CMS's QRDA III converter)",
             C.ERROR_REPORT,
@@ -561,11 +586,20 @@ def _evidence(doc: Mapping[str, Any], kind: Kind) -> str:
 
 def screen_document(doc: Any, expected_kind: Kind | None = None) -> ScreenResult:
     """Screen a decoded JSON value: an input object of the expected kind, a supported year, in limits."""
+    return _screen_decoded(doc, expected_kind, from_json=False)
+
+
+def _screen_decoded(
+    doc: Any, expected_kind: Kind | None, *, from_json: bool, has_strata: bool = True
+) -> ScreenResult:
+    """:func:`screen_document`; ``from_json``: ``doc`` is what :func:`_load_json` returned, whose strings
+    and numbers it has checked already (so they are not walked again) and whose values are JSON types;
+    ``has_strata`` False: the text has no "strata" key, so no list of strata needs counting."""
     if not isinstance(doc, dict):
         name = {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(doc), "number")
         msg = f"expected a JSON object ({_expected(expected_kind)}), got a JSON {name}"
         return ScreenResult(None, expected_kind, [_err("$", msg, C.NOT_AN_OBJECT)])
-    bad = _bad_string(doc, "$")
+    bad = None if from_json else _bad_string(doc, "$")
     if bad is not None:
         return ScreenResult(None, expected_kind, [bad])
     described = output_kind(doc)
@@ -588,7 +622,7 @@ def screen_document(doc: Any, expected_kind: Kind | None = None) -> ScreenResult
         )
         return ScreenResult(None, detected, [_err("$", msg, C.WRONG_KIND)])
     kind: Kind = detected or expected_kind  # type: ignore[assignment]
-    shape = _shape_problems(doc, kind)
+    shape = _shape_problems(doc, kind, from_json=from_json, has_strata=has_strata)
     if any(p.code in _FATAL_SHAPE for p in shape):
         return ScreenResult(None, kind, shape)
     # a year without rules or a duplicated set: an error, but the rest of the file is still checked
@@ -598,16 +632,26 @@ def screen_document(doc: Any, expected_kind: Kind | None = None) -> ScreenResult
 _FATAL_SHAPE = frozenset({C.TOO_MANY_SETS, C.TOO_MANY_MEASUREMENTS, C.TOO_MANY_ITEMS})
 
 
-def _year_problems(doc: Mapping[str, Any]) -> list[Problem]:
-    from .rules import RULES
+@cache
+def _rules_module() -> ModuleType:
+    """:mod:`mips.rules`, imported on first use (it reads the parameter files) and then kept: a
+    function-level import costs more than the rest of the year check, per file."""
+    from . import rules
 
+    return rules
+
+
+def _year_problems(doc: Mapping[str, Any]) -> list[Problem]:
+    rules_by_year = _rules_module().RULES
     inner, base = unwrap(doc)
     year = inner.get("performanceYear")
-    supported = " or ".join(map(str, sorted(RULES)))
+    if isinstance(year, int) and not isinstance(year, bool) and year in rules_by_year:
+        return []  # the usual file: no message to build
+    supported = " or ".join(map(str, sorted(rules_by_year)))
     if isinstance(year, str) and not year.strip().isdigit():
         msg = f"performanceYear is the placeholder {year[:40]!r}: fill in the performance year ({supported})"
         return [_err(f"{base}.performanceYear", msg, C.INVALID_VALUE)]
-    if isinstance(year, int) and not isinstance(year, bool) and year not in RULES:
+    if isinstance(year, int) and not isinstance(year, bool) and year not in rules_by_year:
         msg = (
             f"performanceYear {year} is invalid for {supported}: this engine has no scoring rules for {year} "
             f"(expected {supported}); measure ids, benchmarks and rules differ by year"
@@ -616,8 +660,14 @@ def _year_problems(doc: Mapping[str, Any]) -> list[Problem]:
     return []
 
 
-def _shape_problems(doc: Mapping[str, Any], kind: Kind) -> list[Problem]:
-    """Bounded shape: a file holds at most so many sets, measurements and list entries, no duplicate sets."""
+def _shape_problems(
+    doc: Mapping[str, Any], kind: Kind, *, from_json: bool = False, has_strata: bool = True
+) -> list[Problem]:
+    """Bounded shape: a file holds at most so many sets, measurements and list entries, no duplicate sets.
+
+    Two sets are duplicates when their canonical JSON is the same; for a document decoded here
+    (``from_json``) that text is only built for the sets that share a cheap fingerprint with another
+    (see :func:`_set_fingerprint`): the others cannot be duplicates."""
     inner, base = unwrap(doc)
     problems: list[Problem] = []
     if kind == "submission":
@@ -638,6 +688,7 @@ def _shape_problems(doc: Mapping[str, Any], kind: Kind) -> list[Problem]:
                 msg = f"{total} measurements in the file: at most {MAX_MEASUREMENTS_PER_FILE}"
                 return [_err(f"{base}.measurementSets", msg, C.TOO_MANY_MEASUREMENTS)]
             seen: dict[str, int] = {}
+            alike = _alike_sets(sets) if from_json else None
             for i, ms in enumerate(sets):
                 path = f"{base}.measurementSets[{i}]"
                 if not isinstance(ms, dict):
@@ -647,8 +698,10 @@ def _shape_problems(doc: Mapping[str, Any], kind: Kind) -> list[Problem]:
                     msg = f"{len(measurements)} measurements in one set: at most {MAX_MEASUREMENTS_PER_SET}"
                     problems.append(_err(f"{path}.measurements", msg, C.TOO_MANY_MEASUREMENTS))
                     continue
-                canonical = json.dumps(ms, sort_keys=True)
-                if canonical in seen:
+                canonical = json.dumps(ms, sort_keys=True) if alike is None or i in alike else None
+                if canonical is None:  # its fingerprint is unique: no other set can be the same
+                    pass
+                elif canonical in seen:
                     msg = (
                         f"measurement set {i} is an exact duplicate of measurementSets[{seen[canonical]}]: "
                         "send each measurement set once"
@@ -656,7 +709,8 @@ def _shape_problems(doc: Mapping[str, Any], kind: Kind) -> list[Problem]:
                     problems.append(_err(path, msg, C.DUPLICATE_SET))
                 else:
                     seen[canonical] = i
-                for j, m in enumerate(measurements if isinstance(measurements, list) else []):
+                counted = measurements if has_strata and isinstance(measurements, list) else []
+                for j, m in enumerate(counted):
                     value = m.get("value") if isinstance(m, dict) else None
                     strata = value.get("strata") if isinstance(value, dict) else None
                     if isinstance(strata, list) and len(strata) > MAX_LIST_ITEMS:
@@ -669,6 +723,29 @@ def _shape_problems(doc: Mapping[str, Any], kind: Kind) -> list[Problem]:
                 msg = f"{len(items)} entries in {name}: at most {MAX_LIST_ITEMS}"
                 problems.append(_err(f"{base}.{name}", msg, C.TOO_MANY_ITEMS))
     return problems
+
+
+def _set_fingerprint(ms: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What two sets with the same canonical JSON share: their number of keys, their string header
+    fields and their number of measurements (cheap to compare; equal ones still need the canonical
+    text)."""
+    measurements = ms.get("measurements")
+    category, method = ms.get("category"), ms.get("submissionMethod")
+    return (
+        len(ms),
+        category if isinstance(category, str) else type(category),
+        method if isinstance(method, str) else type(method),
+        len(measurements) if isinstance(measurements, list) else type(measurements),
+    )
+
+
+def _alike_sets(sets: list[Any]) -> set[int]:
+    """Indexes of the dict sets whose fingerprint another set shares (the only possible duplicates)."""
+    by_print: dict[tuple[Any, ...], list[int]] = {}
+    for i, ms in enumerate(sets):
+        if isinstance(ms, dict):
+            by_print.setdefault(_set_fingerprint(ms), []).append(i)
+    return {i for group in by_print.values() if len(group) > 1 for i in group}
 
 
 __all__ = [

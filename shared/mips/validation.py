@@ -200,9 +200,7 @@ def validate_document(
     Never raises on bad input: every problem is in the report. A file whose content is another kind
     than ``kind`` is rejected (``WRONG_KIND``), never validated as ``kind``.
     """
-    if kind is not None and kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)} (got {kind!r})")
-    expected: Kind | None = kind  # type: ignore[assignment]
+    expected = _expected_kind(kind)
     try:
         if isinstance(data, bytes | str):
             raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
@@ -211,12 +209,35 @@ def validate_document(
             screened = screen_document(data, expected)
         return _validate_screened(screened, ref, expected, file)
     except Exception as exc:  # the contract: bad input never raises
-        problem = Problem(
-            path="$",
-            message=f"could not validate this file: {type(exc).__name__}",
-            code=C.INTERNAL_CHECK_FAILED,
-        )
-        return _report(expected or "submission", file, [problem], None)
+        return _internal_failure(expected, file, exc)
+
+
+def validate_screened(
+    screened: ScreenResult, ref: ReferenceData, kind: str | None = None, file: str | None = None
+) -> ValidationReport:
+    """:func:`validate_document` of a file the caller has screened already, to read its year first:
+    ``screened`` must be ``screen(data, filename=file or "", expected_kind=kind)``; the report is the
+    one ``validate_document(data, ref, kind, file)`` gives, without screening the bytes a second time."""
+    expected = _expected_kind(kind)
+    try:
+        return _validate_screened(screened, ref, expected, file)
+    except Exception as exc:  # the contract: bad input never raises
+        return _internal_failure(expected, file, exc)
+
+
+def _expected_kind(kind: str | None) -> Kind | None:
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)} (got {kind!r})")
+    return kind  # type: ignore[return-value]
+
+
+def _internal_failure(expected: Kind | None, file: str | None, exc: Exception) -> ValidationReport:
+    problem = Problem(
+        path="$",
+        message=f"could not validate this file: {type(exc).__name__}",
+        code=C.INTERNAL_CHECK_FAILED,
+    )
+    return _report(expected or "submission", file, [problem], None)
 
 
 def _validate_screened(
@@ -263,7 +284,8 @@ def validate_file(
         data = Path(path).read_bytes()
     except (OSError, ValueError):
         return validate_path(path, default, kind)  # reports the unreadable file
-    screened = screen(data, filename=str(path), expected_kind=kind)  # type: ignore[arg-type]
+    expected = _expected_kind(kind)
+    screened = screen(data, filename=str(path), expected_kind=expected)
     ref = default
     year = unwrap(screened.doc)[0].get("performanceYear") if screened.doc is not None else None
     if isinstance(year, int) and not isinstance(year, bool) and year != default.year:
@@ -271,7 +293,7 @@ def validate_file(
             ref = ref_for(year)
         except Exception:  # no rules or data for that year: the default's validation names it
             ref = default
-    return validate_document(data, ref, kind=kind, file=str(path))  # type: ignore[arg-type]
+    return validate_screened(screened, ref, kind=kind, file=str(path))  # screened once, not twice
 
 
 def validate_path(path: Path, ref: ReferenceData, kind: str | None = None) -> ValidationReport:
@@ -304,4 +326,5 @@ __all__ = [
     "result_warnings",
     "validate_document",
     "validate_path",
+    "validate_screened",
 ]

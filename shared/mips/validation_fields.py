@@ -94,7 +94,7 @@ class _Collector:
 
     def check(self, obj: Any, path: str, known: frozenset[str], *, strict: bool, what: str) -> None:
         """Report the unknown keys of ``obj`` (an error when ``strict`` or a likely typo)."""
-        if not isinstance(obj, Mapping):
+        if not isinstance(obj, Mapping) or obj.keys() <= known:  # the usual case: every key known
             return
         for key in obj:
             if not isinstance(key, str) or key in known:
@@ -123,9 +123,104 @@ class _Collector:
         return [(f"{path}[{i}]", item) for i, item in enumerate(items)]
 
 
+#: what a JSON value that is not an object can be (isinstance on these is cheap; on Mapping it is not)
+_NOT_OBJECTS = (bool, int, float, str, list, type(None))
+
+
+def _submission_all_known(doc: Mapping[str, Any]) -> bool:
+    """True when no object :func:`unknown_field_problems` looks at in a submission has an unknown key.
+
+    The same walk without building a JSON path per object: the usual, clean file is answered in a few
+    set comparisons and only a file with an unknown key is walked again to name it. Anything but plain
+    dicts and JSON values (another Mapping) also gets the full walk."""
+    data = doc.get("data")
+    inner = doc
+    if isinstance(data, Mapping) and isinstance(data.get("submission"), Mapping):
+        inner = data["submission"]
+    if not isinstance(inner, dict) or not inner.keys() <= SUBMISSION_FIELDS:
+        return False
+    sets = inner.get("measurementSets")
+    for ms in sets if isinstance(sets, list) else ():
+        if not isinstance(ms, dict):
+            if isinstance(ms, _NOT_OBJECTS):
+                continue
+            return False
+        if not ms.keys() <= SET_FIELDS:
+            return False
+        measurements = ms.get("measurements")
+        for m in measurements if isinstance(measurements, list) else ():
+            if not isinstance(m, dict):
+                if isinstance(m, _NOT_OBJECTS):
+                    continue
+                return False
+            if not m.keys() <= MEASUREMENT_FIELDS:
+                return False
+            value = m.get("value")
+            if not isinstance(value, dict):
+                if isinstance(value, _NOT_OBJECTS):
+                    continue
+                return False
+            if not value.keys() <= VALUE_FIELDS:
+                return False
+            strata = value.get("strata")
+            for st in strata if isinstance(strata, list) else ():
+                if isinstance(st, dict):
+                    if not st.keys() <= STRATUM_FIELDS:
+                        return False
+                elif not isinstance(st, _NOT_OBJECTS):
+                    return False
+    return True
+
+
+def _known_or_absent(obj: Any, known: frozenset[str]) -> bool:
+    """No unknown key in ``obj`` for :meth:`_Collector.check`: not an object, or a dict of known keys
+    (another Mapping: False, so the full walk looks at it)."""
+    if isinstance(obj, dict):
+        return obj.keys() <= known
+    return isinstance(obj, _NOT_OBJECTS)
+
+
+def _items_known(items: Any, known: frozenset[str]) -> bool:
+    return not isinstance(items, list) or all(_known_or_absent(item, known) for item in items)
+
+
+def _profile_all_known(doc: Mapping[str, Any]) -> bool:
+    """:func:`_submission_all_known` for a profile: the objects the full walk below looks at."""
+    claims = doc.get("claims")
+    exc = doc.get("exceptions")
+    return (
+        _known_or_absent(doc, PROFILE_FIELDS)
+        and _known_or_absent(claims, CLAIMS_FIELDS)
+        and (not isinstance(claims, dict) or _items_known(claims.get("segments"), SEGMENT_FIELDS))
+        and _known_or_absent(doc.get("specialStatuses"), STATUS_FIELDS)
+        and _known_or_absent(exc, EXCEPTION_FIELDS)
+        and (not isinstance(exc, dict) or _known_or_absent(exc.get("extremeUncontrollable"), EUC_FIELDS))
+    )
+
+
+def _cms_data_all_known(doc: Mapping[str, Any]) -> bool:
+    """:func:`_submission_all_known` for a CMS-data file."""
+    return (
+        _known_or_absent(doc, CMS_FIELDS)
+        and _items_known(doc.get("costMeasures"), CALCULATED_FIELDS)
+        and _items_known(doc.get("adminClaimsMeasures"), CALCULATED_FIELDS)
+        and _known_or_absent(doc.get("complexPatientBonus"), BONUS_FIELDS)
+    )
+
+
+_ALL_KNOWN = {
+    "submission": _submission_all_known,
+    "profile": _profile_all_known,
+    "cmsData": _cms_data_all_known,
+}
+
+
 def unknown_field_problems(kind: str, doc: Mapping[str, Any]) -> list[Problem]:
     """Every unknown field of an input document of ``kind``, with a hint (see the module docstring)."""
     c = _Collector()
+    all_known = _ALL_KNOWN.get(kind)
+    if all_known is not None and all_known(doc):
+        return c.problems
     if kind == "submission":
         data = doc.get("data")
         inner, base = doc, "$"

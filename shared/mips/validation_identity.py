@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 from .problems import ProblemCode as C
@@ -115,6 +117,15 @@ def entity_id_problem(entity_type: str, entity_id: str) -> str | None:
     return None
 
 
+@cache
+def _rules_module() -> ModuleType:
+    """:mod:`mips.rules`, imported on first use and kept (a function-level import per file costs more
+    than the key checks themselves)."""
+    from . import rules
+
+    return rules
+
+
 def check_entity_key(doc: Mapping[str, Any], base: str, year: int, err: Report) -> None:
     """Year, TIN, NPI and entity id rules of the entity key (contract 1), on the raw JSON object.
 
@@ -122,12 +133,11 @@ def check_entity_key(doc: Mapping[str, Any], base: str, year: int, err: Report) 
     a year without rules is reported by :mod:`mips.screening` before this runs.
     """
     perf_year = doc.get("performanceYear")
-    from .rules import RULES  # a year without rules is the screening's UNSUPPORTED_YEAR
-
+    rules_by_year = _rules_module().RULES  # a year without rules is the screening's UNSUPPORTED_YEAR
     if (
         isinstance(perf_year, int)
         and not isinstance(perf_year, bool)
-        and perf_year in RULES
+        and perf_year in rules_by_year
         and perf_year != year
     ):
         err(

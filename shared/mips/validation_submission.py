@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -69,6 +69,14 @@ class ReferenceViews:
     cost_measure_ids: tuple[str, ...]
     admin_claims_measure_ids: tuple[str, ...]  # quality measures CMS calculates (479, 480, 484, 492)
     ids_by_category: dict[str, list[str]] = field(default_factory=dict)  # for "did you mean" hints
+    #: measures with an ``exclusion`` list (PI): the only ones :meth:`SubmissionChecker.check_exclusions`
+    #: has anything to say about
+    with_exclusions: frozenset[str] = frozenset()
+    #: :meth:`SubmissionChecker.measure_verdict` per set header and measure id: files repeat the same
+    #: few measures, so each verdict and its messages are worked out once (bounded: see _MAX_VERDICTS)
+    verdicts: dict[tuple[Any, ...], dict[str, MeasureVerdict]] = field(default_factory=dict)
+    #: :meth:`SubmissionChecker.header_verdict` per set header and the rules it reads (bounded too)
+    header_verdicts: dict[tuple[Any, ...], HeaderVerdict] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=8)
@@ -89,7 +97,75 @@ def reference_views(ref: ReferenceData) -> ReferenceViews:
         ids_by_category={
             c: sorted(m.measure_id for m in ref.measures_in(c)) for c in ("quality", "ia", "pi")
         },
+        with_exclusions=frozenset(m.measure_id for m in measures if m.exclusion),
     )
+
+
+class HeaderVerdict(NamedTuple):
+    """What a measurement set's header fields say, whatever its measurements."""
+
+    #: the problems at the set's fields: (path suffix, message, code, severity)
+    problems: tuple[tuple[str, str, Any, str], ...]
+    #: category, submission method and program known (see :meth:`SubmissionChecker.check_header`)
+    oks: tuple[bool, bool, bool]
+
+
+class MeasureVerdict(NamedTuple):
+    """What a measure id says in a measurement set, whatever the measurement's value."""
+
+    #: the problems at ``.measureId``: (path suffix, message, code, severity)
+    problems: tuple[tuple[str, str, Any, str], ...]
+    #: the measure whose value :meth:`SubmissionChecker.check_value` then checks (None: not checked)
+    measure: Measure | None
+    #: the value types that leave nothing to report but their counts (see :func:`counts_add_up`): the
+    #: types that pass the measure's shape check and need no strata check; none when there are problems
+    clean_types: frozenset[type]
+    #: of those, the types without counts (true/false, CAHPS scores): nothing at all to check
+    free_types: frozenset[type]
+
+
+_PLAIN_VALUE_TYPES = frozenset({bool, SingleRateValue, NonProportionValue, ProportionValue, CahpsValue})
+_COUNTLESS_VALUE_TYPES = frozenset({bool, CahpsValue})  # counts_add_up is always True for these
+
+
+def clean_value_types(measure: Measure | None) -> frozenset[type]:
+    """The types of value :meth:`SubmissionChecker.check_value` reports nothing about for ``measure``
+    beyond :meth:`~SubmissionChecker.check_counts` (multi-rate values, with their strata, excluded)."""
+    if measure is None:
+        return frozenset()
+    shape = VALUE_SHAPES.get(measure.metric_type or "")
+    if shape is None:
+        return _PLAIN_VALUE_TYPES
+    expected = shape[0]
+    if expected is MultiRateValue:  # a single overall rate is accepted too (check_value)
+        return frozenset({SingleRateValue})
+    return frozenset(t for t in _PLAIN_VALUE_TYPES if t is expected)
+
+
+def counts_add_up(v: Any) -> bool:
+    """True when :meth:`SubmissionChecker.check_counts` has nothing to report about ``v``, a value of one
+    of the plain types (the exact negation of its conditions; any other type: False, so fully checked)."""
+    t = type(v)
+    if t is SingleRateValue:
+        reported = (
+            v.performance_met
+            + v.performance_not_met
+            + v.eligible_population_exclusion
+            + v.eligible_population_exception
+        )
+        return not reported > v.eligible_population
+    if t is ProportionValue:
+        return not v.numerator > v.denominator
+    if t is NonProportionValue:
+        reported = v.observation_instances + v.numerator_exclusion + v.denominator_exception
+        return not reported > v.denominator
+    return t is bool or t is CahpsValue
+
+
+#: set headers and verdicts per header kept per reference data (headers and ids come from the input
+#: files: a hostile stream must not grow them without bound)
+_MAX_HEADERS = 256
+_MAX_VERDICTS = 4096
 
 
 def pi_min_period_days(rules: YearRules) -> int:
@@ -149,6 +225,47 @@ class SubmissionChecker:
     def check_parsed_set(
         self, path: str, header: MeasurementSet, measurements: list[tuple[int, Measurement]]
     ) -> None:
+        found, (category_ok, method_ok, program_ok) = self.header_verdict(header)
+        for suffix, message, code, severity in found:
+            (self.warn if severity == "warning" else self.err)(path + suffix, message, code)
+        self.check_measurements(path, header, measurements, category_ok, method_ok, program_ok)
+
+    def header_verdict(self, header: MeasurementSet) -> HeaderVerdict:
+        """:meth:`check_header` of a set header, worked out once per reference data, rules and header
+        (files repeat the same few headers) and replayed at each set's path."""
+        views = reference_views(self.ref)
+        rules = self.rules
+        key = (
+            header.category,
+            header.submission_method,
+            header.program_name,
+            bool(header.cehrt_id),
+            header.performance_start,
+            header.performance_end,
+            None
+            if rules is None
+            else (
+                rules.performance_year,
+                rules.pi.min_performance_period_days,
+                rules.ia.min_activity_days,
+                rules.quality.ecqm_requires_cehrt_id,
+            ),
+        )
+        verdict = views.header_verdicts.get(key)
+        if verdict is None:
+            scratch = SubmissionChecker(ref=self.ref, rules=rules, base=self.base)
+            oks = scratch.check_header("", header)
+            verdict = HeaderVerdict(
+                tuple((p.path, p.message, p.code, p.severity) for p in scratch.problems), oks
+            )
+            if len(views.header_verdicts) >= _MAX_VERDICTS:
+                views.header_verdicts.clear()
+            views.header_verdicts[key] = verdict
+        return verdict
+
+    def check_header(self, path: str, header: MeasurementSet) -> tuple[bool, bool, bool]:
+        """The checks of a set's header fields; returns whether its category, submission method and
+        program are known (its measurements are then checked against them)."""
         category_ok = self.check_category(path, header)
         method_ok = self.check_method(path, header)
         program_ok = self.check_program(path, header)
@@ -176,21 +293,43 @@ class SubmissionChecker:
                 "requires the inclusion of a CEHRT ID'): add the 15-character CEHRT ID",
                 C.MISSING_CEHRT_ID,
             )
+        return category_ok, method_ok, program_ok
+
+    def check_measurements(
+        self,
+        path: str,
+        header: MeasurementSet,
+        measurements: list[tuple[int, Measurement]],
+        category_ok: bool,
+        method_ok: bool,
+        program_ok: bool,
+    ) -> None:
         seen: dict[str, int] = {}
+        table = self.verdict_table(header, method_ok=method_ok, program_ok=program_ok)
         for j, m in measurements:
-            mpath = f"{path}.measurements[{j}]"
-            if m.measure_id in seen:
+            measure_id = m.measure_id
+            if measure_id in seen:
                 self.err(
-                    f"{mpath}.measureId",
-                    f"duplicate measure {m.measure_id} in this measurement set (first at measurements"
-                    f"[{seen[m.measure_id]}]): each measure may appear once per set",
+                    f"{path}.measurements[{j}].measureId",
+                    f"duplicate measure {measure_id} in this measurement set (first at measurements"
+                    f"[{seen[measure_id]}]): each measure may appear once per set",
                     C.DUPLICATE_MEASURE,
                 )
                 continue
-            seen[m.measure_id] = j
-            if category_ok:
-                self.check_measurement(mpath, header, m, method_ok=method_ok, program_ok=program_ok)
-        if category_ok:
+            seen[measure_id] = j
+            if not category_ok:
+                continue
+            verdict = table.get(measure_id) or self.measure_verdict(
+                header, measure_id, method_ok=method_ok, program_ok=program_ok
+            )
+            value = m.value
+            kind = type(value)
+            if kind in verdict.free_types or (kind in verdict.clean_types and counts_add_up(value)):
+                continue  # the usual measurement: nothing to report (and no JSON path built for it)
+            mpath = f"{path}.measurements[{j}]"
+            self.check_measurement(mpath, header, m, method_ok=method_ok, program_ok=program_ok)
+        # seen: every measure id of the set; only a measure with an exclusion list can conflict
+        if category_ok and not reference_views(self.ref).with_exclusions.isdisjoint(seen):
             self.check_exclusions(path, measurements)
 
     @staticmethod
@@ -317,40 +456,85 @@ class SubmissionChecker:
     def check_measurement(
         self, path: str, s: MeasurementSet, m: Measurement, *, method_ok: bool, program_ok: bool
     ) -> None:
-        measure = self.ref.measure(m.measure_id)
+        verdict = self.measure_verdict(s, m.measure_id, method_ok=method_ok, program_ok=program_ok)
+        for suffix, message, code, severity in verdict.problems:
+            (self.warn if severity == "warning" else self.err)(path + suffix, message, code)
+        if verdict.measure is not None:
+            self.check_value(f"{path}.value", verdict.measure, m)
+
+    def measure_verdict(
+        self, s: MeasurementSet, measure_id: str, *, method_ok: bool, program_ok: bool
+    ) -> MeasureVerdict:
+        """What ``measure_id`` in set ``s`` is worth apart from its value (see :class:`MeasureVerdict`),
+        worked out once per reference data, set header and measure id."""
+        table = self.verdict_table(s, method_ok=method_ok, program_ok=program_ok)
+        verdict = table.get(measure_id)
+        if verdict is None:
+            scratch = SubmissionChecker(ref=self.ref, rules=self.rules, base=self.base)
+            measure = scratch.check_measure(s, measure_id, method_ok=method_ok, program_ok=program_ok)
+            found = tuple((p.path, p.message, p.code, p.severity) for p in scratch.problems)
+            clean = clean_value_types(measure) if not found else frozenset()
+            free = clean & _COUNTLESS_VALUE_TYPES
+            verdict = MeasureVerdict(found, measure, clean, free)
+            if len(table) >= _MAX_VERDICTS:
+                table.clear()
+            table[measure_id] = verdict
+        return verdict
+
+    def verdict_table(
+        self, s: MeasurementSet, *, method_ok: bool, program_ok: bool
+    ) -> dict[str, MeasureVerdict]:
+        """The verdicts by measure id for sets with ``s``'s header (what :meth:`check_measure` reads)."""
+        verdicts = reference_views(self.ref).verdicts
+        plus = self.rules.quality.app_plus_program_name if self.rules else None
+        key = (s.category, s.submission_method, s.program_name, method_ok, program_ok, plus)
+        table = verdicts.get(key)
+        if table is None:
+            if len(verdicts) >= _MAX_HEADERS:
+                verdicts.clear()
+            table = verdicts[key] = {}
+        return table
+
+    def check_measure(
+        self, s: MeasurementSet, measure_id: str, *, method_ok: bool, program_ok: bool
+    ) -> Measure | None:
+        """The checks of a measure id in its set (problems at ``.measureId``, relative to the
+        measurement); returns the measure when its value is to be checked."""
+        path = ""
+        measure = self.ref.measure(measure_id)
         if measure is None:
-            self.err(f"{path}.measureId", self.unknown_message(s.category, m.measure_id), C.UNKNOWN_MEASURE)
-            return
+            self.err(f"{path}.measureId", self.unknown_message(s.category, measure_id), C.UNKNOWN_MEASURE)
+            return None
         if measure.category != s.category:
             self.err(
                 f"{path}.measureId",
-                f"{m.measure_id} is a {CATEGORY_NAMES.get(measure.category, measure.category)} measure, not "
+                f"{measure_id} is a {CATEGORY_NAMES.get(measure.category, measure.category)} measure, not "
                 f"{CATEGORY_NAMES[s.category]}: move it to a measurement set with category "
                 f"{measure.category}",
                 C.WRONG_CATEGORY,
             )
-            return
+            return None
         if not self.check_measure_years(path, measure):
-            return
+            return None
         if CMS_CALCULATED_METHOD in measure.submission_methods and len(measure.submission_methods) == 1:
             self.err(
                 f"{path}.measureId",
-                f"{m.measure_id} ({measure.title}) is calculated by CMS from administrative claims and "
+                f"{measure_id} ({measure.title}) is calculated by CMS from administrative claims and "
                 "is not "
                 "submitted: it belongs in the CMS-data file (adminClaimsMeasures)",
                 C.CMS_CALCULATED,
             )
-            return
+            return None
         if method_ok and measure.submission_methods and s.submission_method not in measure.submission_methods:
             self.err(
                 f"{path}.measureId",
-                f"measure {m.measure_id} cannot be submitted by {s.submission_method}: its {self.year} "
+                f"measure {measure_id} cannot be submitted by {s.submission_method}: its {self.year} "
                 f"collection types are {', '.join(measure.submission_methods)}",
                 C.METHOD_NOT_ALLOWED,
             )
         if program_ok:
             self.check_measure_program(path, s, measure)
-        self.check_value(f"{path}.value", measure, m)
+        return measure
 
     def unknown_message(self, category: str, measure_id: str) -> str:
         hint = ""

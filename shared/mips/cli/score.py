@@ -12,10 +12,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..models import Problem
 from ..problems import ProblemCode
+
+if TYPE_CHECKING:
+    from ..screening import ScreenResult
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -107,13 +110,21 @@ def _read(path: str, kind: str) -> bytes:
         ) from exc
 
 
-def _year_of(data: bytes, file: str) -> int:
+def _screen_submission(data: bytes, file: str) -> ScreenResult:
+    """The one screening of the submission, done once: its year picks the reference data and
+    :func:`mips.validation.validate_screened` then validates it without screening it again."""
+    from ..screening import screen
+
+    return screen(data, filename=file, expected_kind="submission")
+
+
+def _screened_year(screened: ScreenResult) -> int:
     """The submission's performance year (for the reference data); the first scored year when it does
     not tell (the validation then names the year problem)."""
     from ..rules import DEFAULT_PERFORMANCE_YEAR, RULES
-    from ..screening import screen, unwrap
+    from ..screening import unwrap
 
-    doc = screen(data, filename=file, expected_kind="submission").doc
+    doc = screened.doc
     year = unwrap(doc)[0].get("performanceYear") if doc is not None else None
     if isinstance(year, int) and not isinstance(year, bool) and year in RULES:
         return year
@@ -171,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
     from ..reference import ReferenceDataError, load_reference
     from ..report import render_text
     from ..rules import rules_for
-    from ..validation import result_warnings, validate_document
+    from ..validation import result_warnings, validate_document, validate_screened
 
     if args.batch is not None or args.submission is None:
         return _run_batch(args)
@@ -182,14 +193,20 @@ def run(args: argparse.Namespace) -> int:
     except InputError as err:
         _print_problems(err)
         return EXIT_USAGE
-    year = _year_of(data["submission"], args.submission)
+    screened = _screen_submission(data["submission"], args.submission)
+    year = _screened_year(screened)
     try:
         ref = load_reference(year)
     except ReferenceDataError as exc:
         print(f"reference data for {year} unavailable: {exc}", file=sys.stderr)
         return EXIT_INVALID
     # the one screening + validation of mips validate and the ingest function, with the expected kind
-    reports = {k: validate_document(data[k], ref, kind=k, file=f) for f, k in given}
+    reports = {
+        k: validate_screened(screened, ref, kind=k, file=f)
+        if k == "submission"
+        else validate_document(data[k], ref, kind=k, file=f)
+        for f, k in given
+    }
     for (f, _kind), report in zip(given, reports.values(), strict=True):
         for warning in report.warnings:
             print(f"{f}: {warning.path}: warning: {warning.message}", file=sys.stderr)

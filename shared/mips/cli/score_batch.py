@@ -25,7 +25,16 @@ from typing import IO, Any
 
 from ..problems import ProblemCode
 from ..reference import ReferenceData
-from .score import EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, _read, _year_of, key_mismatch
+from .score import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    InputError,
+    _read,
+    _screen_submission,
+    _screened_year,
+    key_mismatch,
+)
 
 KINDS = ("submission", "profile", "cmsData")
 _FOLDER_FILES = {"profile": "profile.json", "cmsData": "cms-data.json"}
@@ -92,16 +101,22 @@ def score_entity(
     from ..models.result import WarningOut
     from ..reference import ReferenceDataError, load_reference
     from ..rules import rules_for
-    from ..validation import result_warnings, validate_document
+    from ..validation import result_warnings, validate_document, validate_screened
 
-    year = _year_of(data["submission"], files["submission"])
+    screened = _screen_submission(data["submission"], files["submission"])  # once: year, then validation
+    year = _screened_year(screened)
     if year not in refs:
         try:
             refs[year] = load_reference(year)
         except ReferenceDataError as exc:
             return None, [_error(files["submission"], f"reference data for {year} unavailable: {exc}")]
     ref = refs[year]
-    reports = {k: validate_document(data[k], ref, kind=k, file=files[k]) for k in data}  # type: ignore[arg-type]
+    reports = {
+        k: validate_screened(screened, ref, kind=k, file=files[k])
+        if k == "submission"
+        else validate_document(data[k], ref, kind=k, file=files[k])  # type: ignore[arg-type]
+        for k in data
+    }
     errors = [_problem(files[k], p) for k, r in reports.items() for p in r.errors]
     if errors:
         return None, errors
