@@ -283,8 +283,10 @@ class RequestCounter:
         usage = self.usage[self.actor]
         if service == "dynamodb":
             rru, wru = _capacity(operation, params, parsed)
-            usage.rru[operation] += rru
-            usage.wru[operation] += wru
+            if rru:
+                usage.rru[operation] += rru
+            if wru:
+                usage.wru[operation] += wru
         elif service == "sqs":
             usage.sqs_billed[operation] += sqs_chunks(_sqs_payload(operation, params, parsed))
 
