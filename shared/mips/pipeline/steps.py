@@ -393,8 +393,16 @@ def category(p: Pipeline, msg: StepMessage) -> Outcome:
     return p.once(cat, msg.business_id(), work)
 
 
-def _load_results(p: Pipeline, msg: StepMessage, oid: str) -> dict[str, CategoryResult]:
-    found = p.store.query_version_items(msg.entity, msg.version, f"OPT#{oid}#CAT#")
+def _load_results(
+    p: Pipeline, msg: StepMessage, oid: str, stored: dict[str, str] | None = None
+) -> dict[str, CategoryResult]:
+    """The option's four category results; from ``stored`` (the version's ``OPT#`` items, already read)
+    when given, else with one query."""
+    prefix = f"OPT#{oid}#CAT#"
+    if stored is None:
+        found = p.store.query_version_items(msg.entity, msg.version, prefix)
+    else:
+        found = {name: body for name, body in stored.items() if name.startswith(prefix)}
     results = {name.rsplit("#", 1)[-1]: CategoryResult.model_validate_json(b) for name, b in found.items()}
     missing = [c for c in engine.CATEGORIES if c not in results]
     if missing:
@@ -454,9 +462,11 @@ def aggregate(p: Pipeline, msg: StepMessage) -> Outcome:
         warnings = inputs.warnings if ev.warnings is None else ev.warnings
         status = engine.input_status(inputs.profile, inputs.cms_data)
         scored = []
+        # every option's category results and weight decision in one (consistent) query
+        stored = p.store.query_version_items(key, msg.version, "OPT#")
         for oid, ctx in ev.contexts.items():
-            results = _load_results(p, msg, oid)
-            body = p.store.get_version_item(key, msg.version, f"OPT#{oid}#RW")
+            results = _load_results(p, msg, oid, stored)
+            body = stored.get(f"OPT#{oid}#RW")
             if body is None:
                 raise RuntimeError(f"option {oid} of version {msg.version} has no weight decision yet")
             decision = engine.WeightDecision.model_validate_json(body)
