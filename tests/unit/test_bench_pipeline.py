@@ -131,6 +131,7 @@ PRICES = {
         "lambda_platform_log_bytes_per_invocation": 100,
         "emf_log_bytes_per_invocation": 0,
         "xray_sampled_fraction": 0.1,
+        "request_latency_ms": {"s3": 10, "dynamodb": 5},
     },
 }
 
@@ -153,6 +154,7 @@ def _run() -> bp.PipelineRun:
         entities=2,
         files=6,
         wall_s=3.0,
+        cpu_s=2.5,
         architecture="arm64",
         functions={"IngestFunction": fn},
         usage={"IngestFunction": ingest, bp.UPLOAD: upload, bp.RUNNER: runner},
@@ -181,6 +183,8 @@ def test_given_measured_usage_then_the_bill_per_entity_is_the_hand_computed_one(
     assert b.usd["xray"] == pytest.approx(0.2 * 0.000005 / 2)
     assert b.usd_per_million == pytest.approx(sum(b.usd.values()) * 1e6)
     assert b.unconfirmed == ["sqs_request"]
+    # the latency sensitivity: 12 S3 requests x 10 ms + 6 DynamoDB x 5 ms = 0.15 s x 2 GB x $0.00001 / 2
+    assert b.latency_usd == pytest.approx(0.15 * 2 * 0.00001 / 2)
 
 
 def test_given_measured_usage_then_requests_per_entity_are_by_service_operation_and_who_made_them():
