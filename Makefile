@@ -79,7 +79,7 @@ sam-lint: $(SAM_STAMP)
 lint: sam-lint
 
 bench: reference
-	$(BIN)/mips bench
+	$(BIN)/mips bench $(if $(PIPELINE_ENTITIES),--pipeline-entities $(PIPELINE_ENTITIES))
 
 ## moto_server (127.0.0.1:5000) and LocalStack (127.0.0.1:4566) as local processes, state in .emulators/
 ## (LocalStack installs into .venv-localstack from requirements-localstack.lock on first use).

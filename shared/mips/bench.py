@@ -81,6 +81,8 @@ class Figure:
 class BenchReport:
     figures: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: structured detail behind some figures (the pipeline's breakdown), written to results.json
+    details: dict[str, Any] = field(default_factory=dict)
 
     def add(self, name: str, value: float, unit: str, detail: str = "") -> None:
         self.figures.append(Figure(name, value, unit, detail))
@@ -95,7 +97,8 @@ class BenchReport:
         return next((f for f in self.figures if f.name == name), None)
 
     def to_doc(self) -> dict[str, Any]:
-        return {"figures": [asdict(f) for f in self.figures], "notes": list(self.notes)}
+        doc: dict[str, Any] = {"figures": [asdict(f) for f in self.figures], "notes": list(self.notes)}
+        return {**doc, "details": self.details} if self.details else doc
 
     def render(self) -> str:
         width = max((len(f.name) for f in self.figures), default=10)
@@ -293,9 +296,14 @@ def run(
     qrda3_mb: int = 0,
     batch_sizes: Sequence[int] = (),
     cold_runs: int = 0,
+    pipeline_entities: int = 0,
 ) -> BenchReport:
     """Measure everything once; see the module docstring for what each figure means."""
     report = BenchReport()
+    if pipeline_entities > 0:  # issue 15 part 3: the local event pipeline (mips.bench_pipeline)
+        from .bench_pipeline import figures as pipeline_figures
+
+        pipeline_figures(report, pipeline_entities)
     if qrda3_mb > 0:
         qrda3_large_file(report, qrda3_mb)
     if batch_sizes:

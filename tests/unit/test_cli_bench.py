@@ -9,7 +9,18 @@ from mips.bench import BenchReport, _vary, batch_figures, cold_start, generate_e
 from mips.cli import main
 from mips.validation import validate_document
 
-QUICK = ["bench", "--quick", "--load-runs", "1", "--batch-sizes", "0", "--cold-runs", "0"]
+QUICK = [
+    "bench",
+    "--quick",
+    "--load-runs",
+    "1",
+    "--batch-sizes",
+    "0",
+    "--cold-runs",
+    "0",
+    "--pipeline-entities",
+    "0",
+]
 
 
 def test_given_quick_mode_when_bench_runs_then_it_prints_every_figure(capsys, tmp_path):

@@ -1,4 +1,5 @@
-"""``mips bench``: reference-data cold load, validation and scoring throughput (see :mod:`mips.bench`)."""
+"""``mips bench``: reference-data cold load, validation and scoring throughput (see :mod:`mips.bench`),
+and the local event pipeline's throughput, AWS requests and cost (see :mod:`mips.bench_pipeline`)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="fresh interpreters per handler for the cold-import figures (default 3; quick 1; 0 skips)",
     )
     p.add_argument(
+        "--pipeline-entities",
+        type=int,
+        default=None,
+        help="entities dropped through the local event pipeline (mips run-local's moto stack) for the "
+        "entities/min, AWS requests/entity and USD/million-entities figures "
+        "(default 1000; quick 20; 0 skips)",
+    )
+    p.add_argument(
         "--out",
         default="bench/results.json",
         help="where the figures, the machine and the date are written as JSON (default bench/results.json; "
@@ -70,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         print("mips bench: --count, --repeat and --load-runs must be at least 1", file=sys.stderr)
         return 2
     cold_runs = args.cold_runs if args.cold_runs is not None else (1 if quick else 3)
+    pipeline = args.pipeline_entities if args.pipeline_entities is not None else (20 if quick else 1000)
     sizes_arg = args.batch_sizes or ("500,2000" if quick else "1000,10000,100000")
     try:
         batch_sizes = [n for n in (int(x) for x in sizes_arg.split(",") if x.strip()) if n > 0]
@@ -86,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
             qrda3_mb=qrda3_mb,
             batch_sizes=batch_sizes,
             cold_runs=cold_runs,
+            pipeline_entities=max(0, pipeline),
         )
     except ReferenceDataError as exc:
         print(f"mips bench: {exc}", file=sys.stderr)
@@ -94,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
     settings["qrda3Mb"] = qrda3_mb
     settings["batchSizes"] = batch_sizes
     settings["coldRuns"] = cold_runs
+    settings["pipelineEntities"] = max(0, pipeline)
     if args.out != "-":
         bench.write_results(report, Path(args.out), settings)
     if args.json:

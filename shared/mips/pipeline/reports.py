@@ -8,6 +8,8 @@ landed meanwhile, so the last put is followed by a check that saw the newest res
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..models import EntityKey
 from ..reference import ReferenceData
 from ..report_html import render_entity
@@ -32,15 +34,18 @@ def publish_report(
     rules: YearRules,
     ref: ReferenceData | None = None,
     attempts: int = 5,
+    known: tuple[int, dict[str, Any]] | None = None,
 ) -> int | None:
-    """Render the entity's stored result as HTML to :func:`report_key`; returns the version shown."""
-    for _ in range(attempts):
-        current = store.get_result(key)
+    """Render the entity's stored result as HTML to :func:`report_key`; returns the version shown.
+
+    ``known``: the (version, document) the caller has just stored, rendered on the first attempt instead
+    of being read back; the check after the put (the stored version, a projection) is the same."""
+    for attempt in range(attempts):
+        current = known if attempt == 0 and known is not None else store.get_result(key)
         if current is None:
             return None
         version, doc = current
         bucket.put_bytes(report_key(key), render_entity(doc, rules=rules, ref=ref).encode(), CONTENT_TYPE)
-        after = store.get_result(key)
-        if after is not None and after[0] == version:
+        if store.result_version(key) == version:
             return version
     raise RuntimeError(f"result for {key.masked()} kept changing while writing its report; will retry")

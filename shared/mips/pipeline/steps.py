@@ -248,10 +248,26 @@ class Inputs:
     warnings: list[dict[str, Any]] = field(default_factory=list)  # validation warnings, for the result
 
 
-def load_inputs(p: Pipeline, msg: StepMessage, ref: ReferenceData) -> Inputs:
-    """Read and parse the version's stored inputs (the same validation ``mips score`` applies)."""
+#: the inputs each category is scored from (:func:`mips.engine.score_category`): a step reads only these
+CATEGORY_INPUTS: dict[str, frozenset[str]] = {
+    "quality": frozenset({"submission", "cmsData"}),  # the submitted measures and the admin-claims ones
+    "cost": frozenset({"cmsData"}),  # CMS-calculated only
+    "ia": frozenset({"submission"}),
+    "pi": frozenset({"submission"}),
+}
+
+
+def load_inputs(
+    p: Pipeline, msg: StepMessage, ref: ReferenceData, kinds: frozenset[str] | None = None
+) -> Inputs:
+    """Read and parse the version's stored inputs (the same validation ``mips score`` applies).
+
+    ``kinds``: only these (each read costs an S3 GET and a validation); ``None`` = all of them, with the
+    validation warnings of all of them (eligibility stores those for the result)."""
     found = Inputs()
     for kind, input_ref in sorted(msg.inputs.items()):  # sorted: a stable order of warnings
+        if kinds is not None and kind not in kinds:
+            continue
         data = p.bucket.read(input_ref.key).data
         if hashlib.sha256(data).hexdigest() != input_ref.sha256:
             raise RuntimeError(f"stored input {input_ref.key} does not match its sha256")
@@ -278,6 +294,9 @@ def option_id(index: int, option: engine.OptionSpec) -> str:
 class Evaluation:
     evaluation: engine.EntityEvaluation
     contexts: dict[str, ScoringContext]  # option id -> context, in reporting_options order
+    #: the validation warnings of the version's inputs, as eligibility found them (None: an evaluation
+    #: stored before they were kept in it - the aggregator then validates every input again)
+    warnings: list[dict[str, Any]] | None = None
 
 
 def _load_evaluation(p: Pipeline, msg: StepMessage) -> Evaluation:
@@ -288,6 +307,7 @@ def _load_evaluation(p: Pipeline, msg: StepMessage) -> Evaluation:
     return Evaluation(
         evaluation=engine.EntityEvaluation.model_validate(doc["evaluation"]),
         contexts={o["id"]: ScoringContext.model_validate(o["context"]) for o in doc["options"]},
+        warnings=doc.get("warnings"),
     )
 
 
@@ -318,7 +338,10 @@ def eligibility(p: Pipeline, msg: StepMessage) -> Outcome:
                     "context": ctx.model_dump(mode="json"),
                 }
             )
-        body = json.dumps({"evaluation": evaluation.model_dump(mode="json"), "options": options})
+        # the inputs' validation warnings go with the evaluation: the aggregator puts them in the result
+        # without reading and validating every input again
+        evaluated = {"evaluation": evaluation.model_dump(mode="json"), "options": options}
+        body = json.dumps({**evaluated, "warnings": inputs.warnings})
         p.store.put_version_item(key, msg.version, "EVAL", body)
         for option_doc in options:
             for category in engine.CATEGORIES:
@@ -349,7 +372,7 @@ def category(p: Pipeline, msg: StepMessage) -> Outcome:
         ref, rules = p.reference(year), p.rules(year)
         ev = _load_evaluation(p, msg)
         ctx = ev.contexts[oid]
-        inputs = load_inputs(p, msg, ref)
+        inputs = load_inputs(p, msg, ref, CATEGORY_INPUTS[cat])
         result = engine.score_category(cat, inputs.submission, inputs.cms_data, ctx, ref, rules)
         p.store.put_version_item(key, msg.version, f"OPT#{oid}#CAT#{cat}", result.model_dump_json())
         done = p.store.mark_done(key, msg.version, f"cats#{oid}", cat)
@@ -370,8 +393,16 @@ def category(p: Pipeline, msg: StepMessage) -> Outcome:
     return p.once(cat, msg.business_id(), work)
 
 
-def _load_results(p: Pipeline, msg: StepMessage, oid: str) -> dict[str, CategoryResult]:
-    found = p.store.query_version_items(msg.entity, msg.version, f"OPT#{oid}#CAT#")
+def _load_results(
+    p: Pipeline, msg: StepMessage, oid: str, stored: dict[str, str] | None = None
+) -> dict[str, CategoryResult]:
+    """The option's four category results; from ``stored`` (the version's ``OPT#`` items, already read)
+    when given, else with one query."""
+    prefix = f"OPT#{oid}#CAT#"
+    if stored is None:
+        found = p.store.query_version_items(msg.entity, msg.version, prefix)
+    else:
+        found = {name: body for name, body in stored.items() if name.startswith(prefix)}
     results = {name.rsplit("#", 1)[-1]: CategoryResult.model_validate_json(b) for name, b in found.items()}
     missing = [c for c in engine.CATEGORIES if c not in results]
     if missing:
@@ -392,7 +423,7 @@ def reweighting(p: Pipeline, msg: StepMessage) -> Outcome:
         ref, rules = p.reference(year), p.rules(year)
         ev = _load_evaluation(p, msg)
         results = _load_results(p, msg, oid)
-        inputs = load_inputs(p, msg, ref)
+        inputs = load_inputs(p, msg, ref, frozenset({"profile"}))
         decision = engine.reweight(ev.contexts[oid], results, ev.evaluation, inputs.profile, rules)
         p.store.put_version_item(key, msg.version, f"OPT#{oid}#RW", decision.model_dump_json())
         done = p.store.mark_done(key, msg.version, "options", oid)
@@ -426,12 +457,16 @@ def aggregate(p: Pipeline, msg: StepMessage) -> Outcome:
         year = key.performance_year
         ref, rules = p.reference(year), p.rules(year)
         ev = _load_evaluation(p, msg)
-        inputs = load_inputs(p, msg, ref)
+        # the warnings are in the evaluation (older evaluations: validate every input again for them)
+        inputs = load_inputs(p, msg, ref, None if ev.warnings is None else frozenset({"profile", "cmsData"}))
+        warnings = inputs.warnings if ev.warnings is None else ev.warnings
         status = engine.input_status(inputs.profile, inputs.cms_data)
         scored = []
+        # every option's category results and weight decision in one (consistent) query
+        stored = p.store.query_version_items(key, msg.version, "OPT#")
         for oid, ctx in ev.contexts.items():
-            results = _load_results(p, msg, oid)
-            body = p.store.get_version_item(key, msg.version, f"OPT#{oid}#RW")
+            results = _load_results(p, msg, oid, stored)
+            body = stored.get(f"OPT#{oid}#RW")
             if body is None:
                 raise RuntimeError(f"option {oid} of version {msg.version} has no weight decision yet")
             decision = engine.WeightDecision.model_validate_json(body)
@@ -450,11 +485,13 @@ def aggregate(p: Pipeline, msg: StepMessage) -> Outcome:
                 )
             )
         chosen = engine.choose(scored)
-        chosen.warnings = [WarningOut.model_validate(w) for w in inputs.warnings]
+        chosen.warnings = [WarningOut.model_validate(w) for w in warnings]
         doc = chosen.to_doc()
         written = p.store.put_result(key, msg.version, doc)
-        published = publish_result_file(p.store, p.bucket, key)
-        publish_report(p.store, p.bucket, key, rules, ref)  # reports/...html beside results/...json
+        # just written: publish it without reading it back (the puts stay conditional on what is there)
+        known = (msg.version, json.loads(json.dumps(doc))) if written else None
+        published = publish_result_file(p.store, p.bucket, key, known=known)
+        publish_report(p.store, p.bucket, key, rules, ref, known=known)  # reports/...html beside results/
         if written:
             publish_clinician_results(p.bucket, doc, inputs.profile)  # spec 9.2 (pipeline/clinicians.py)
         return Outcome(

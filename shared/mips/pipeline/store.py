@@ -18,7 +18,8 @@ Entity table layout (one partition per entity, ``pk = EntityKey.storage_id()``):
 
 Per-version items carry ``expiresAt`` (DynamoDB TTL) so old versions age out; ``ENTITY`` and ``RESULT``
 never expire. Bodies are pydantic ``model_dump_json`` strings, kept within DynamoDB's 400 KB item limit:
-up to ``_GZIP_OVER`` bytes as ``body``; larger ones gzip-compressed as ``bodyGz``; and when even the
+up to ``_GZIP_OVER`` (1 KB) as ``body``; larger ones gzip-compressed as ``bodyGz`` (DynamoDB bills
+by the KB); and when even the
 compressed body exceeds ``_INLINE_MAX`` (a group with many measures in several reporting options, each
 with its full explanation tree), the compressed body goes to the intake bucket under ``state/`` (a prefix
 S3 does not notify) and the item keeps a pointer ``bodyRef`` and the body's ``bodySha256``, checked on
@@ -46,8 +47,9 @@ from .events import InputRef
 
 ENTITY_SK, RESULT_SK = "ENTITY", "RESULT"
 KINDS = ("submission", "profile", "cmsData")
-#: bodies longer than this (UTF-8 bytes) are gzip-compressed in the item
-_GZIP_OVER = 64_000
+#: bodies longer than this (UTF-8 bytes) are gzip-compressed in the item: DynamoDB bills a write per
+#: started KB of the item (and a read per 4 KB), and the JSON bodies shrink 5-10x compressed
+_GZIP_OVER = 1024
 #: compressed bodies longer than this go to S3 (DynamoDB items are limited to 400 KB, names included)
 _INLINE_MAX = 350_000
 STATE_PREFIX = "state/"
@@ -150,6 +152,8 @@ class EntityStore:
         if len(data) <= _GZIP_OVER:
             return {"body": {"S": body}}
         packed = gzip.compress(data)
+        if len(packed) >= len(data) and len(data) <= _INLINE_MAX:  # incompressible: compression saves nothing
+            return {"body": {"S": body}}
         if len(packed) <= _INLINE_MAX:
             return {"bodyGz": {"B": packed}}
         if not self.bucket:
@@ -347,6 +351,11 @@ class EntityStore:
             raise
         return True
 
+    def result_version(self, key: EntityKey) -> int | None:
+        """The version of the stored RESULT (a projection: one read unit, however large the result)."""
+        item = self._get(key, RESULT_SK, projection="#ver")
+        return int(item["version"]["N"]) if item else None
+
     def get_result(self, key: EntityKey) -> tuple[int, dict[str, Any]] | None:
         item = self._get(key, RESULT_SK)
         if not item:
@@ -514,7 +523,13 @@ def _precondition_failed(exc: ClientError) -> bool:
     }
 
 
-def publish_result_file(store: EntityStore, bucket: Bucket, key: EntityKey, attempts: int = 8) -> int | None:
+def publish_result_file(
+    store: EntityStore,
+    bucket: Bucket,
+    key: EntityKey,
+    attempts: int = 8,
+    known: tuple[int, dict[str, Any]] | None = None,
+) -> int | None:
     """Copy the entity's RESULT item to ``results/...json`` so the file ends on the newest version and
     never shows an older version after a newer one, not even briefly.
 
@@ -523,9 +538,13 @@ def publish_result_file(store: EntityStore, bucket: Bucket, key: EntityKey, atte
     (``If-Match`` its ETag, or ``If-None-Match: *`` when there is no file yet). A concurrent publisher
     makes the put fail with 412/409, and the loop starts again from DynamoDB. Returns the version now in
     the file.
+
+    ``known``: the (version, document) the caller has just written to DynamoDB, used instead of reading it
+    back on the first attempt. Still safe: the put is conditional on the file being older and unchanged,
+    and a newer result's own publisher puts that one after (or makes this put fail and re-read).
     """
-    for _ in range(attempts):
-        current = store.get_result(key)
+    for attempt in range(attempts):
+        current = known if attempt == 0 and known is not None else store.get_result(key)
         if current is None:
             return None
         version, doc = current
