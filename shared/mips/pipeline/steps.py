@@ -38,7 +38,7 @@ from ..reference import ReferenceData, load_reference
 from ..rules import DEFAULT_PERFORMANCE_YEAR, UnsupportedPerformanceYear, YearRules, rules_for
 from ..scoring import CategoryResult, ScoringContext
 from ..screening import max_input_bytes, screen, too_large
-from ..validation import result_warnings, validate_document
+from ..validation import result_warnings, validate_document, validate_screened
 from . import aws
 from .clinicians import publish_clinician_results
 from .events import InputRef, PoisonMessage, S3ObjectRef, StepMessage, parse_step_message
@@ -187,8 +187,11 @@ def ingest_object(p: Pipeline, obj: S3ObjectRef) -> Outcome:
     if screened.converted_from is not None:  # QRDA III XML (mips.qrda3): go on with its QPP JSON
         data, copy_name = json.dumps(screened.doc).encode(), f"{obj.key}.qpp.json"
     year = _performance_year(screened.doc)  # a year without rules: the screening's UNSUPPORTED_YEAR
-    report = validate_document(data, _reference_for(p, year), kind=kind, file=obj.key)
-    if screened.converted_from is not None:
+    ref = _reference_for(p, year)
+    if screened.converted_from is None:  # JSON: validated from this screening, not screened a second time
+        report = validate_screened(screened, ref, kind=kind, file=obj.key)
+    else:  # the converted QPP JSON is new bytes: screened and validated as a file of its own
+        report = validate_document(data, ref, kind=kind, file=obj.key)
         report.problems[:0] = screened.warnings  # the conversion's warnings (XPath), then the JSON's
     if not report.valid or report.model is None:
         target = p.bucket.reject(obj.key, data, report.problems, kind)
