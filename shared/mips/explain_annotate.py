@@ -15,7 +15,7 @@ output (``../shared/samples/qpp-json/scoring-example-output-*.json``) without to
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,15 +83,18 @@ class Opportunity:
     detail: str
 
 
-def _walk(doc: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """The document and every part below it, depth first (iterative: no generator per level)."""
+def _walk(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The document and every part below it, depth first, as a list: each category's opportunities
+    scan it once (iterative, no generator resumed per node; an entity's tree has ~70 nodes)."""
+    out: list[Mapping[str, Any]] = []
     stack = [doc]
     while stack:
         node = stack.pop()
-        yield node
+        out.append(node)
         parts = node.get("parts")
         if parts:
             stack.extend(reversed(parts))
+    return out
 
 
 def _num(v: Any) -> float | None:
@@ -168,13 +171,16 @@ def _cost(node: Mapping[str, Any], cat: Mapping[str, Any]) -> list[Opportunity]:
 
 def _pi(node: Mapping[str, Any], cat: Mapping[str, Any]) -> list[Opportunity]:
     weight, score = _num(cat.get("weight")) or 0.0, _num(cat.get("score"))
-    failed = [
-        n
-        for g in _walk(node)
-        if g.get("name") == "gates"
-        for n in g.get("parts") or []
-        if n.get("value") is False
-    ]
+    # one scan for both the failed gates and the measures with base points
+    failed: list[Mapping[str, Any]] = []
+    measures: list[tuple[Mapping[str, Any], float]] = []
+    for n in _walk(node):
+        if n.get("name") == "gates":
+            failed.extend(g for g in n.get("parts") or [] if g.get("value") is False)
+        meta = n.get("metadata")
+        base = _num(meta.get("basePoints")) if meta else None
+        if base is not None:
+            measures.append((n, base))
     if score == 0 and failed:
         names = ", ".join(str(n.get("name")) for n in failed)
         return [
@@ -191,11 +197,9 @@ def _pi(node: Mapping[str, Any], cat: Mapping[str, Any]) -> list[Opportunity]:
     out: list[Opportunity] = []
     if not score:  # a category scored 0 (or not at all) has no per-measure shortfall to list
         return out
-    for n in _walk(node):
-        meta = n.get("metadata")
-        base = _num(meta.get("basePoints")) if meta else None
-        v = _num(n.get("value")) if base is not None else None
-        if base is not None and v is not None and v < base:
+    for n, base in measures:
+        v = _num(n.get("value"))
+        if v is not None and v < base:
             out.append(
                 Opportunity(
                     category="pi",
