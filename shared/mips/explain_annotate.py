@@ -41,9 +41,13 @@ def category_score_name(category: str) -> str:
 
 
 def _title_of(name: str, meta: Mapping[str, Any], ref: ReferenceData | None) -> str | None:
-    for key in ("measureTitle", "title"):
-        if isinstance(meta.get(key), str) and meta[key]:
-            return str(meta[key])
+    """The title a node's metadata recorded (``measureTitle``, then ``title``), else its reference-data
+    measure's. Called for most nodes of every entity's tree, so the empty metadata is skipped early."""
+    if meta:
+        for key in ("measureTitle", "title"):
+            t = meta.get(key)
+            if t and isinstance(t, str):
+                return t if type(t) is str else str(t)
     measure = ref.measure(name) if ref is not None else None
     return measure.title if measure is not None and measure.title else None
 
