@@ -280,7 +280,12 @@ def with_feedback(explanation: dict[str, Any], categories: dict[str, CategoryOut
 def _opportunity_fields(out: CategoryOut) -> dict[str, Any]:
     """The fields of a category's document that :func:`opportunities` reads, under their JSON names:
     read off the model directly instead of dumping all of it (four dumps per entity, issue 15)."""
-    return {"score": out.score, "weight": out.weight, "reweighted": out.reweighted, "maxPoints": out.max_points}
+    return {
+        "score": out.score,
+        "weight": out.weight,
+        "reweighted": out.reweighted,
+        "maxPoints": out.max_points,
+    }
 
 
 def _entity_node(evaluation: EntityEvaluation, status: str) -> Node:

@@ -9,7 +9,7 @@ import copy
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic_core import to_jsonable_python
 
@@ -17,6 +17,8 @@ NodeValue = float | int | bool | str | None
 
 #: types returned as they are by :func:`round4` and :func:`copy_data` (checked by exact type: fast path)
 _ATOMIC: frozenset[type] = frozenset({str, int, bool, type(None)})
+#: the atomic types and float: what :func:`copy_data` returns as it is
+_SCALAR: frozenset[type] = _ATOMIC | {float}
 
 
 def round4(x: Any) -> Any:
@@ -49,6 +51,8 @@ def round4(x: Any) -> Any:
         return out
     if t is list:
         return [_round_float(v) if type(v) is float else v if type(v) in _ATOMIC else round4(v) for v in x]
+    if t is FrozenData:
+        return x.json_form()
     if isinstance(x, bool) or x is None:
         return x
     if isinstance(x, float):
@@ -86,13 +90,52 @@ def copy_data(x: Any) -> Any:
     """A deep copy of JSON-like data (dicts, lists, scalars) without ``copy.deepcopy``'s memo bookkeeping;
     any other object goes through ``copy.deepcopy``."""
     t = type(x)
-    if t in _ATOMIC or t is float:
+    if t in _SCALAR:
         return x
     if t is dict:
-        return {k: copy_data(v) for k, v in x.items()}
+        return {k: v if type(v) in _SCALAR else copy_data(v) for k, v in x.items()}
     if t is list:
-        return [copy_data(v) for v in x]
+        return [v if type(v) in _SCALAR else copy_data(v) for v in x]
     return copy.deepcopy(x)
+
+
+class FrozenData(dict[Any, Any]):
+    """Read-only node metadata taken from reference data, the same for every entity (a benchmark row).
+
+    ``round4`` rounds it once and then hands out copies of that JSON form instead of rounding the same
+    percentiles for every scored measure (about half of the numbers an entity's explanation rounds,
+    issue 15). It is read-only so that the cached form cannot go stale; it can be shared by every node
+    that shows the row, and a caller who wants a changed version copies it first (``{**data, ...}``).
+    Pydantic serialises it like a dict, and a document never contains it (only copies of its JSON form).
+    """
+
+    __slots__ = ("_json",)
+
+    def __init__(self, data: Any = (), /) -> None:
+        super().__init__(data)
+        self._json: dict[str, Any] | None = None
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("FrozenData is read-only (shared reference data): copy it to change it")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type[FrozenData], tuple[dict[Any, Any]]]:
+        return (FrozenData, (dict(self),))
+
+    def __copy__(self) -> FrozenData:
+        return self  # read-only: a copy would be the same forever
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenData:
+        return self
+
+    def json_form(self) -> dict[str, Any]:
+        """What :func:`round4` gives for this data: computed on first use, a fresh copy on every call
+        (a document is its caller's to change)."""
+        if self._json is None:
+            self._json = round4(dict(self))
+        return copy_data(self._json)  # type: ignore[no-any-return]
 
 
 @dataclass(slots=True)
@@ -168,8 +211,10 @@ class Node:
         if title is not None:
             doc["title"] = title
         value = self.value
-        tv = type(value)
-        doc["value"] = _round_float(value) if tv is float else value if tv in _ATOMIC else round4(value)
+        if type(value) is float:
+            doc["value"] = _round_float(value)
+        else:  # a scalar value skips the call
+            doc["value"] = value if type(value) in _ATOMIC else round4(value)
         if unit is not None:
             doc["unit"] = unit
         doc["detail"] = self.detail
