@@ -138,7 +138,7 @@ class FrozenData(dict[Any, Any]):
         return copy_data(self._json)  # type: ignore[no-any-return]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Node:
     """One node of an explanation: ``value`` is what this part contributes, ``detail`` says why.
 
@@ -160,9 +160,26 @@ class Node:
     parts: list[Node] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self.parts = list(self.parts)
-        self.metadata = dict(self.metadata)
+    def __init__(
+        self,
+        name: str,
+        title: str | None = None,
+        value: NodeValue = None,
+        unit: str | None = None,
+        detail: str = "",
+        parts: list[Node] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        """The dataclass's own ``__init__`` plus a ``__post_init__`` copy made every node's lists and
+        dicts twice (an entity builds ~70 nodes, issue 15); this makes each once. ``parts`` and
+        ``metadata`` are still copied (an empty one passed in becomes a new empty one)."""
+        self.name = name
+        self.title = title
+        self.value = value
+        self.unit = unit
+        self.detail = detail
+        self.parts = list(parts) if parts else []
+        self.metadata = dict(metadata) if metadata else {}
 
     def add(self, *nodes: Node) -> Node:
         self.parts.extend(nodes)
