@@ -109,11 +109,12 @@ class FrozenData(dict[Any, Any]):
     Pydantic serialises it like a dict, and a document never contains it (only copies of its JSON form).
     """
 
-    __slots__ = ("_json",)
+    __slots__ = ("_json", "_nested")
 
     def __init__(self, data: Any = (), /) -> None:
         super().__init__(data)
         self._json: dict[str, Any] | None = None
+        self._nested: tuple[str, ...] = ()  # the keys of the JSON form whose values are containers
 
     def _read_only(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("FrozenData is read-only (shared reference data): copy it to change it")
@@ -133,9 +134,14 @@ class FrozenData(dict[Any, Any]):
     def json_form(self) -> dict[str, Any]:
         """What :func:`round4` gives for this data: computed on first use, a fresh copy on every call
         (a document is its caller's to change)."""
-        if self._json is None:
-            self._json = round4(dict(self))
-        return copy_data(self._json)  # type: ignore[no-any-return]
+        form = self._json
+        if form is None:
+            form = self._json = round4(dict(self))
+            self._nested = tuple(k for k, v in form.items() if type(v) not in _SCALAR)
+        out = form.copy()
+        for k in self._nested:  # scalars are shared as they are; containers copied
+            out[k] = copy_data(out[k])
+        return out
 
 
 @dataclass(slots=True, init=False)

@@ -1018,6 +1018,7 @@ def score_pi(
     ordered = [best, *(s for s in results if s is not best)]
     nodes = [_set_node(s, pr) for s in ordered]
     failed = [g for g in best.gates if not g.passed]
+    metadata = _set_metadata(best)  # the category's; its objective scores are also the head's terms
 
     if failed:
         head = (
@@ -1026,7 +1027,7 @@ def score_pi(
             + ". A failed requirement scores the category 0; it is not reweighted"
         )
     else:
-        obj = _set_metadata(best)["objectiveScores"]
+        obj = metadata["objectiveScores"]
         terms = " + ".join(f"{_OBJECTIVE_TITLES.get(k, k)} {_fmt(v)}" for k, v in obj.items())
         if best.option.bonus_points:
             terms += f" + bonus {_fmt(best.option.bonus_points)}"
@@ -1038,7 +1039,6 @@ def score_pi(
             f". Scored {len(results)} PI measurement sets; kept the highest: set {best.index} "
             f"({best.ms.submission_method}) with {_fmt(best.score)}"
         )
-    metadata = _set_metadata(best)
     metadata["measurementSetsScored"] = len(results)
     if skipped:
         metadata["warnings"] = [*metadata["warnings"], *skipped]
