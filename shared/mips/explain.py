@@ -222,7 +222,8 @@ class Node:
 
     def to_doc(self) -> dict[str, Any]:
         """JSON form with 4-dp numbers; unset ``title``/``unit`` and empty ``metadata`` omitted."""
-        return self.render(self.name, self.title, self.unit, [p.to_doc() for p in self.parts])
+        parts = self.parts  # a leaf (most nodes) runs no list comprehension
+        return self.render(self.name, self.title, self.unit, [p.to_doc() for p in parts] if parts else [])
 
     def render(
         self, name: str, title: str | None, unit: str | None, parts: list[dict[str, Any]]

@@ -70,7 +70,8 @@ def _labelled(node: Node, category: str, ref: ReferenceData | None) -> dict[str,
     if name in RESERVED_NAMES:
         name = f"{category}{_RENAMED.get(name, name[:1].upper() + name[1:])}"
     title = node.title if node.title is not None else _title_of(name, node.metadata, ref)
-    return node.render(name, title, node.unit, [_labelled(p, category, ref) for p in node.parts])
+    parts = node.parts  # most nodes are leaves: no list comprehension run for them (Python 3.11)
+    return node.render(name, title, node.unit, [_labelled(p, category, ref) for p in parts] if parts else [])
 
 
 # -- improvement opportunities ------------------------------------------------------------------------
