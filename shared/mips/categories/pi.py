@@ -17,6 +17,7 @@ Pure: no I/O. Reference metadata (objective, exclusion ids, metric type, titles)
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,8 +55,13 @@ _GATE_TITLES = {
 # --------------------------------------------------------------------------------------------------
 # small helpers
 # --------------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8192)
 def _fmt(x: float | Fraction | int) -> str:
-    """A number as a person writes it: 9, 12.75, 0.3333 (at most 4 decimals)."""
+    """A number as a person writes it: 9, 12.75, 0.3333 (at most 4 decimals).
+
+    Cached (about 35 calls per entity, mostly the same point values and maxima entity after entity,
+    issue 15): equal numbers (``25``, ``25.0``, ``Fraction(25)``) have one float value, so one entry
+    serves them all."""
     f = float(x)
     if f == int(f):
         return str(int(f))
