@@ -273,9 +273,19 @@ def score_adjustment_nodes(fs: FinalScore, rules: YearRules) -> list[Node]:
 
 def with_feedback(explanation: dict[str, Any], categories: dict[str, CategoryOut]) -> dict[str, Any]:
     """The explanation document plus its ``feedback`` part (top improvement opportunities)."""
-    cats = {c: out.model_dump(by_alias=True) for c, out in categories.items()}
-    found = opportunities(explanation, cats)
+    found = opportunities(explanation, {c: _opportunity_fields(out) for c, out in categories.items()})
     return {**explanation, "parts": [*explanation["parts"], feedback_node(found).to_doc()]}
+
+
+def _opportunity_fields(out: CategoryOut) -> dict[str, Any]:
+    """The fields of a category's document that :func:`opportunities` reads, under their JSON names:
+    read off the model directly instead of dumping all of it (four dumps per entity, issue 15)."""
+    return {
+        "score": out.score,
+        "weight": out.weight,
+        "reweighted": out.reweighted,
+        "maxPoints": out.max_points,
+    }
 
 
 def _entity_node(evaluation: EntityEvaluation, status: str) -> Node:

@@ -6,9 +6,10 @@ See ``../shared/samples/qpp-json/scoring-example-output-*.json`` for the shape w
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic_core import to_jsonable_python
 
@@ -16,6 +17,8 @@ NodeValue = float | int | bool | str | None
 
 #: types returned as they are by :func:`round4` and :func:`copy_data` (checked by exact type: fast path)
 _ATOMIC: frozenset[type] = frozenset({str, int, bool, type(None)})
+#: the atomic types and float: what :func:`copy_data` returns as it is
+_SCALAR: frozenset[type] = _ATOMIC | {float}
 
 
 def round4(x: Any) -> Any:
@@ -48,6 +51,8 @@ def round4(x: Any) -> Any:
         return out
     if t is list:
         return [_round_float(v) if type(v) is float else v if type(v) in _ATOMIC else round4(v) for v in x]
+    if t is FrozenData:
+        return x.json_form()
     if isinstance(x, bool) or x is None:
         return x
     if isinstance(x, float):
@@ -71,8 +76,13 @@ def _round_float(x: float) -> float | None:
     return round(x, 4) if frac == frac else None
 
 
+@functools.lru_cache(maxsize=1024, typed=True)
 def _json_key(key: Any) -> str:
-    """The string pydantic's JSON mode writes for a dict key that is not a string."""
+    """The string pydantic's JSON mode writes for a dict key that is not a string.
+
+    Cached (by value and type: ``1``, ``1.0`` and ``True`` stay apart): the keys are few and come back
+    entity after entity (a cost benchmark's percentiles ``1, 10, ... 99``), and each uncached call goes
+    through ``to_jsonable_python``."""
     return str(next(iter(to_jsonable_python({key: None}))))
 
 
@@ -80,16 +90,61 @@ def copy_data(x: Any) -> Any:
     """A deep copy of JSON-like data (dicts, lists, scalars) without ``copy.deepcopy``'s memo bookkeeping;
     any other object goes through ``copy.deepcopy``."""
     t = type(x)
-    if t in _ATOMIC or t is float:
+    if t in _SCALAR:
         return x
     if t is dict:
-        return {k: copy_data(v) for k, v in x.items()}
+        return {k: v if type(v) in _SCALAR else copy_data(v) for k, v in x.items()}
     if t is list:
-        return [copy_data(v) for v in x]
+        return [v if type(v) in _SCALAR else copy_data(v) for v in x]
     return copy.deepcopy(x)
 
 
-@dataclass(slots=True)
+class FrozenData(dict[Any, Any]):
+    """Read-only node metadata taken from reference data, the same for every entity (a benchmark row).
+
+    ``round4`` rounds it once and then hands out copies of that JSON form instead of rounding the same
+    percentiles for every scored measure (about half of the numbers an entity's explanation rounds,
+    issue 15). It is read-only so that the cached form cannot go stale; it can be shared by every node
+    that shows the row, and a caller who wants a changed version copies it first (``{**data, ...}``).
+    Pydantic serialises it like a dict, and a document never contains it (only copies of its JSON form).
+    """
+
+    __slots__ = ("_json", "_nested")
+
+    def __init__(self, data: Any = (), /) -> None:
+        super().__init__(data)
+        self._json: dict[str, Any] | None = None
+        self._nested: tuple[str, ...] = ()  # the keys of the JSON form whose values are containers
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("FrozenData is read-only (shared reference data): copy it to change it")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type[FrozenData], tuple[dict[Any, Any]]]:
+        return (FrozenData, (dict(self),))
+
+    def __copy__(self) -> FrozenData:
+        return self  # read-only: a copy would be the same forever
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenData:
+        return self
+
+    def json_form(self) -> dict[str, Any]:
+        """What :func:`round4` gives for this data: computed on first use, a fresh copy on every call
+        (a document is its caller's to change)."""
+        form = self._json
+        if form is None:
+            form = self._json = round4(dict(self))
+            self._nested = tuple(k for k, v in form.items() if type(v) not in _SCALAR)
+        out = form.copy()
+        for k in self._nested:  # scalars are shared as they are; containers copied
+            out[k] = copy_data(out[k])
+        return out
+
+
+@dataclass(slots=True, init=False)
 class Node:
     """One node of an explanation: ``value`` is what this part contributes, ``detail`` says why.
 
@@ -111,9 +166,26 @@ class Node:
     parts: list[Node] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self.parts = list(self.parts)
-        self.metadata = dict(self.metadata)
+    def __init__(
+        self,
+        name: str,
+        title: str | None = None,
+        value: NodeValue = None,
+        unit: str | None = None,
+        detail: str = "",
+        parts: list[Node] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        """The dataclass's own ``__init__`` plus a ``__post_init__`` copy made every node's lists and
+        dicts twice (an entity builds ~70 nodes, issue 15); this makes each once. ``parts`` and
+        ``metadata`` are still copied (an empty one passed in becomes a new empty one)."""
+        self.name = name
+        self.title = title
+        self.value = value
+        self.unit = unit
+        self.detail = detail
+        self.parts = list(parts) if parts else []
+        self.metadata = dict(metadata) if metadata else {}
 
     def add(self, *nodes: Node) -> Node:
         self.parts.extend(nodes)
@@ -150,7 +222,8 @@ class Node:
 
     def to_doc(self) -> dict[str, Any]:
         """JSON form with 4-dp numbers; unset ``title``/``unit`` and empty ``metadata`` omitted."""
-        return self.render(self.name, self.title, self.unit, [p.to_doc() for p in self.parts])
+        parts = self.parts  # a leaf (most nodes) runs no list comprehension
+        return self.render(self.name, self.title, self.unit, [p.to_doc() for p in parts] if parts else [])
 
     def render(
         self, name: str, title: str | None, unit: str | None, parts: list[dict[str, Any]]
@@ -162,7 +235,10 @@ class Node:
         if title is not None:
             doc["title"] = title
         value = self.value
-        doc["value"] = _round_float(value) if type(value) is float else round4(value)
+        if type(value) is float:
+            doc["value"] = _round_float(value)
+        else:  # a scalar value skips the call
+            doc["value"] = value if type(value) in _ATOMIC else round4(value)
         if unit is not None:
             doc["unit"] = unit
         doc["detail"] = self.detail

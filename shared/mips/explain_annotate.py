@@ -15,7 +15,7 @@ output (``../shared/samples/qpp-json/scoring-example-output-*.json``) without to
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,9 +41,13 @@ def category_score_name(category: str) -> str:
 
 
 def _title_of(name: str, meta: Mapping[str, Any], ref: ReferenceData | None) -> str | None:
-    for key in ("measureTitle", "title"):
-        if isinstance(meta.get(key), str) and meta[key]:
-            return str(meta[key])
+    """The title a node's metadata recorded (``measureTitle``, then ``title``), else its reference-data
+    measure's. Called for most nodes of every entity's tree, so the empty metadata is skipped early."""
+    if meta:
+        for key in ("measureTitle", "title"):
+            t = meta.get(key)
+            if t and isinstance(t, str):
+                return t if type(t) is str else str(t)
     measure = ref.measure(name) if ref is not None else None
     return measure.title if measure is not None and measure.title else None
 
@@ -66,7 +70,8 @@ def _labelled(node: Node, category: str, ref: ReferenceData | None) -> dict[str,
     if name in RESERVED_NAMES:
         name = f"{category}{_RENAMED.get(name, name[:1].upper() + name[1:])}"
     title = node.title if node.title is not None else _title_of(name, node.metadata, ref)
-    return node.render(name, title, node.unit, [_labelled(p, category, ref) for p in node.parts])
+    parts = node.parts  # most nodes are leaves: no list comprehension run for them (Python 3.11)
+    return node.render(name, title, node.unit, [_labelled(p, category, ref) for p in parts] if parts else [])
 
 
 # -- improvement opportunities ------------------------------------------------------------------------
@@ -83,15 +88,18 @@ class Opportunity:
     detail: str
 
 
-def _walk(doc: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """The document and every part below it, depth first (iterative: no generator per level)."""
+def _walk(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The document and every part below it, depth first, as a list: each category's opportunities
+    scan it once (iterative, no generator resumed per node; an entity's tree has ~70 nodes)."""
+    out: list[Mapping[str, Any]] = []
     stack = [doc]
     while stack:
         node = stack.pop()
-        yield node
+        out.append(node)
         parts = node.get("parts")
         if parts:
             stack.extend(reversed(parts))
+    return out
 
 
 def _num(v: Any) -> float | None:
@@ -168,13 +176,16 @@ def _cost(node: Mapping[str, Any], cat: Mapping[str, Any]) -> list[Opportunity]:
 
 def _pi(node: Mapping[str, Any], cat: Mapping[str, Any]) -> list[Opportunity]:
     weight, score = _num(cat.get("weight")) or 0.0, _num(cat.get("score"))
-    failed = [
-        n
-        for g in _walk(node)
-        if g.get("name") == "gates"
-        for n in g.get("parts") or []
-        if n.get("value") is False
-    ]
+    # one scan for both the failed gates and the measures with base points
+    failed: list[Mapping[str, Any]] = []
+    measures: list[tuple[Mapping[str, Any], float]] = []
+    for n in _walk(node):
+        if n.get("name") == "gates":
+            failed.extend(g for g in n.get("parts") or [] if g.get("value") is False)
+        meta = n.get("metadata")
+        base = _num(meta.get("basePoints")) if meta else None
+        if base is not None:
+            measures.append((n, base))
     if score == 0 and failed:
         names = ", ".join(str(n.get("name")) for n in failed)
         return [
@@ -191,11 +202,9 @@ def _pi(node: Mapping[str, Any], cat: Mapping[str, Any]) -> list[Opportunity]:
     out: list[Opportunity] = []
     if not score:  # a category scored 0 (or not at all) has no per-measure shortfall to list
         return out
-    for n in _walk(node):
-        meta = n.get("metadata")
-        base = _num(meta.get("basePoints")) if meta else None
-        v = _num(n.get("value")) if base is not None else None
-        if base is not None and v is not None and v < base:
+    for n, base in measures:
+        v = _num(n.get("value"))
+        if v is not None and v < base:
             out.append(
                 Opportunity(
                     category="pi",

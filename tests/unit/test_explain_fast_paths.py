@@ -9,9 +9,11 @@ rounded to 4 dp, tuples emitted as lists, bools and None untouched).
 from __future__ import annotations
 
 import json
+import pickle
 from collections import OrderedDict
 
-from mips.explain import Node, copy_data, round4
+import pytest
+from mips.explain import FrozenData, Node, copy_data, round4
 from mips.explain_annotate import category_subtree
 from mips.models.result import ScoreResult
 from mips.scoring import CategoryResult
@@ -152,20 +154,44 @@ def test_given_a_replaced_explanation_when_serialised_then_it_is_rounded_again(r
     assert result.to_doc()["explanation"]["value"] == 12.3457
 
 
-def test_given_a_benchmark_row_when_its_metadata_is_asked_twice_then_equal_fresh_dicts(ref):
-    """benchmark_metadata/benchmark_sentence are computed once per row; callers still get their own dict."""
+def test_given_a_benchmark_row_when_its_metadata_is_asked_twice_then_one_read_only_dict(ref):
+    """benchmark_metadata/benchmark_sentence are computed once per row; the metadata is shared, so it is
+    read-only (a caller cannot change what every later entity sees)."""
     from mips.categories.quality_measure import benchmark_metadata, benchmark_sentence
 
     bm = ref.benchmark("236", "electronicHealthRecord")
     assert bm is not None
     first, second = benchmark_metadata(bm), benchmark_metadata(bm)
-    assert first == second and first is not second and first["percentiles"] is not second["percentiles"]
-    first["percentiles"]["10"] = -1
-    first["added"] = True
-    assert benchmark_metadata(bm) == second
+    assert first is second
+    with pytest.raises(TypeError):
+        first["percentiles"]["10"] = -1
+    with pytest.raises(TypeError):
+        first.update(added=True)
     assert benchmark_sentence(bm) == benchmark_sentence(bm) and benchmark_sentence(bm).startswith(
         "Benchmark 236/"
     )
+
+
+def test_given_frozen_data_when_rounded_then_the_plain_dicts_rounding_as_fresh_copies():
+    """round4 of FrozenData is what it gives for the same plain data, and each call a new copy."""
+    plain = {"year": 2024, "pcts": {"1": 0.123456789, "10": 10.0, 20: 55.55555}, "ok": True}
+    frozen = FrozenData({**plain, "pcts": FrozenData(plain["pcts"])})
+    first, second = round4(frozen), round4(frozen)
+    assert json.dumps(first) == json.dumps(round4(plain)) and type(first) is dict
+    assert first == second and first is not second and first["pcts"] is not second["pcts"]
+    first["pcts"]["1"] = -1
+    assert round4(frozen) == second
+
+
+def test_given_frozen_data_in_a_node_when_copied_pickled_or_dumped_then_same_data():
+    """A node holding FrozenData clones, pickles and serialises through pydantic like a dict."""
+    frozen = FrozenData({"percentiles": FrozenData({"1": 1.5})})
+    node = Node(name="m", value=1.0, metadata={"benchmark": frozen})
+    assert node.clone().metadata == node.metadata
+    back = pickle.loads(pickle.dumps(frozen))
+    assert back == frozen and type(back) is FrozenData
+    result = CategoryResult(category="quality", explanation=node)
+    assert CategoryResult.model_validate_json(result.model_dump_json()).explanation.metadata == node.metadata
 
 
 def test_given_the_parameter_files_when_read_with_the_fast_yaml_loader_then_same_data_as_safe_load():

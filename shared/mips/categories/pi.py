@@ -17,6 +17,7 @@ Pure: no I/O. Reference metadata (objective, exclusion ids, metric type, titles)
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,8 +55,13 @@ _GATE_TITLES = {
 # --------------------------------------------------------------------------------------------------
 # small helpers
 # --------------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8192)
 def _fmt(x: float | Fraction | int) -> str:
-    """A number as a person writes it: 9, 12.75, 0.3333 (at most 4 decimals)."""
+    """A number as a person writes it: 9, 12.75, 0.3333 (at most 4 decimals).
+
+    Cached (about 35 calls per entity, mostly the same point values and maxima entity after entity,
+    issue 15): equal numbers (``25``, ``25.0``, ``Fraction(25)``) have one float value, so one entry
+    serves them all."""
     f = float(x)
     if f == int(f):
         return str(int(f))
@@ -1018,6 +1024,7 @@ def score_pi(
     ordered = [best, *(s for s in results if s is not best)]
     nodes = [_set_node(s, pr) for s in ordered]
     failed = [g for g in best.gates if not g.passed]
+    metadata = _set_metadata(best)  # the category's; its objective scores are also the head's terms
 
     if failed:
         head = (
@@ -1026,7 +1033,7 @@ def score_pi(
             + ". A failed requirement scores the category 0; it is not reweighted"
         )
     else:
-        obj = _set_metadata(best)["objectiveScores"]
+        obj = metadata["objectiveScores"]
         terms = " + ".join(f"{_OBJECTIVE_TITLES.get(k, k)} {_fmt(v)}" for k, v in obj.items())
         if best.option.bonus_points:
             terms += f" + bonus {_fmt(best.option.bonus_points)}"
@@ -1038,7 +1045,6 @@ def score_pi(
             f". Scored {len(results)} PI measurement sets; kept the highest: set {best.index} "
             f"({best.ms.submission_method}) with {_fmt(best.score)}"
         )
-    metadata = _set_metadata(best)
     metadata["measurementSetsScored"] = len(results)
     if skipped:
         metadata["warnings"] = [*metadata["warnings"], *skipped]

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..explain import Node
+from ..explain import FrozenData, Node
 from ..models.submission import (
     CahpsValue,
     Measurement,
@@ -499,11 +499,11 @@ def new_measure_floor(measure: Measure, ctx: ScoringContext, rules: QualityRules
 
 #: per benchmark row (by identity; the row is kept alive with its entry): its metadata, sentence and problem.
 #: Rows are frozen reference data, so these are computed once instead of per scored measure (issue 15).
-_BENCHMARK_TEXT: dict[int, tuple[Benchmark, dict[str, Any], str, str | None]] = {}
+_BENCHMARK_TEXT: dict[int, tuple[Benchmark, FrozenData, str, str | None]] = {}
 _BENCHMARK_TEXT_MAX = 20_000
 
 
-def _benchmark_text(bm: Benchmark) -> tuple[dict[str, Any], str, str | None]:
+def _benchmark_text(bm: Benchmark) -> tuple[FrozenData, str, str | None]:
     hit = _BENCHMARK_TEXT.get(id(bm))
     if hit is not None and hit[0] is bm:
         return hit[1], hit[2], hit[3]
@@ -516,25 +516,27 @@ def _benchmark_text(bm: Benchmark) -> tuple[dict[str, Any], str, str | None]:
     return meta, sentence, problem
 
 
-def benchmark_metadata(bm: Benchmark) -> dict[str, Any]:
-    """The benchmark row as node metadata (a fresh dict each call: callers may add to it)."""
-    meta = _benchmark_text(bm)[0]
-    return {**meta, "percentiles": dict(meta["percentiles"])}
+def benchmark_metadata(bm: Benchmark) -> FrozenData:
+    """The benchmark row as node metadata: one read-only dict per row, shared by every node that shows
+    it, so that its percentiles are rounded for the document once, not per scored measure (issue 15)."""
+    return _benchmark_text(bm)[0]
 
 
 def benchmark_sentence(bm: Benchmark) -> str:
     return _benchmark_text(bm)[1]
 
 
-def _benchmark_metadata(bm: Benchmark) -> dict[str, Any]:
-    return {
-        "benchmarkYear": bm.benchmark_year,
-        "submissionMethod": bm.submission_method,
-        "isInverse": bm.is_inverse,
-        "isToppedOut": bm.is_topped_out,
-        "isToppedOutByProgram": bm.is_topped_out_by_program,
-        "percentiles": {str(k): v for k, v in sorted(bm.percentiles.items())},
-    }
+def _benchmark_metadata(bm: Benchmark) -> FrozenData:
+    return FrozenData(
+        {
+            "benchmarkYear": bm.benchmark_year,
+            "submissionMethod": bm.submission_method,
+            "isInverse": bm.is_inverse,
+            "isToppedOut": bm.is_topped_out,
+            "isToppedOutByProgram": bm.is_topped_out_by_program,
+            "percentiles": FrozenData({str(k): v for k, v in sorted(bm.percentiles.items())}),
+        }
+    )
 
 
 def _benchmark_sentence(bm: Benchmark) -> str:
