@@ -142,16 +142,57 @@ def test_a_query_reads_the_same_pages_as_moto_itself(moto: None, query: dict[str
 
 def test_the_speedups_are_undone_after_the_block_and_apply_once_when_nested(moto: None) -> None:
     from moto.dynamodb.models.table import Table
-    from moto.sqs.models import SQSBackend
+    from moto.sqs.models import Queue, SQSBackend
 
-    original = (Table.query, SQSBackend.is_message_valid_based_on_retention_period)
+    def members() -> tuple[Any, ...]:
+        return (
+            Table.query,
+            SQSBackend.is_message_valid_based_on_retention_period,
+            SQSBackend.send_message,
+            *(Queue.__dict__[name] for name in moto_speedups.COUNTS),
+        )
+
+    original = members()
     with moto_speedups.applied():
-        patched = Table.query
-        assert patched is not original[0]
+        patched = members()
+        assert all(p is not o for p, o in zip(patched, original, strict=True))
         with moto_speedups.applied():
-            assert Table.query is patched
-        assert Table.query is patched
-    assert (Table.query, SQSBackend.is_message_valid_based_on_retention_period) == original
+            assert members() == patched
+        assert members() == patched
+    assert members() == original
+
+
+@pytest.mark.parametrize("speedups", [False, True])
+def test_sends_leave_the_queue_counts_as_moto_counts_them(moto: None, speedups: bool) -> None:
+    sqs = aws.sqs()
+    url = sqs.create_queue(QueueName=f"counted-{speedups}")["QueueUrl"]
+    # given 12 messages sent, 3 of them delayed, and 5 received (in flight)
+    with moto_speedups.applied() if speedups else _environment({}):
+        for i in range(12):
+            sqs.send_message(QueueUrl=url, MessageBody=str(i), DelaySeconds=600 if i >= 9 else 0)
+        sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=5)
+        # when the queue's counts are asked for (the driver's pending check)
+        attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    # then they count every message, as moto does
+    assert attrs["ApproximateNumberOfMessages"] == "4"
+    assert attrs["ApproximateNumberOfMessagesNotVisible"] == "5"
+    assert attrs["ApproximateNumberOfMessagesDelayed"] == "3"
+
+
+@pytest.mark.parametrize("speedups", [False, True])
+def test_a_fifo_queue_still_deduplicates_by_content(moto: None, speedups: bool) -> None:
+    sqs = aws.sqs()
+    url = sqs.create_queue(
+        QueueName=f"dedup-{speedups}.fifo",
+        Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"},
+    )["QueueUrl"]
+    with moto_speedups.applied() if speedups else _environment({}):
+        # given the same body sent twice to a content-deduplicating FIFO queue
+        for _ in range(2):
+            sqs.send_message(QueueUrl=url, MessageBody="same", MessageGroupId="g")
+        # then the queue holds it once
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    assert [m["Body"] for m in got] == ["same"]
 
 
 @pytest.mark.parametrize("speedups", [False, True])
