@@ -56,8 +56,8 @@ FILES = (("cms-data.json", "cms-data/"), ("profile.json", "profiles/"), ("submis
 REQUESTS_GOAL = 25.0
 USD_PER_MILLION_GOAL = 25.0
 UPLOAD, RUNNER, SETUP = "upload", "runner", "setup"
-#: entities per fresh stack (see :func:`run`: moto's costs grow with the table and queue sizes)
-WAVE = 25
+#: entities per fresh stack: all of them in one, as one ``mips run-local`` of the folder (see :func:`run`)
+WAVE: int | None = None
 _HOOK = "mips-bench-requests"
 S3_PUT_CLASS = frozenset(
     {
@@ -364,22 +364,22 @@ def run(
     seed: int = 2024,
     log_level: str | None = None,
     template: Path | None = None,
-    wave: int = WAVE,
+    wave: int | None = WAVE,
 ) -> PipelineRun:
     """Drop ``n`` entities into the in-process moto pipeline, drain it and return what was measured.
 
-    The entities go in waves of ``wave``, each a fresh stack as one ``mips run-local`` of that many
-    entities: moto's Query reads every item of the table and its SQS receives re-count the queue, so one
-    stack for all ``n`` would time the emulator's quadratic cost rather than the pipeline (on AWS both
-    are independent of the table and queue sizes). The wall clock counts the upload and the drain of
-    every wave (not the provisioning). ``log_level`` defaults to the template's ``LogLevel`` default
+    By default all ``n`` go into one stack, as one ``mips run-local`` of a folder of ``n`` entities
+    (in-process moto's Query and receive costs that grew with the table and queue are made
+    size-independent by :mod:`mips.pipeline.moto_speedups`). ``wave`` splits them into fresh stacks of
+    that many entities each (to compare). The wall clock counts the upload and the drain of every
+    stack (not the provisioning). ``log_level`` defaults to the template's ``LogLevel`` default
     (what a deployed stack logs)."""
     from .pipeline.template import DEFAULT_TEMPLATE, load_sam
 
     template = template or DEFAULT_TEMPLATE
     level = log_level or str(load_sam(template)["Parameters"]["LogLevel"].get("Default", "INFO"))
     files = entity_files(n, seed)
-    per_wave = len(FILES) * max(1, wave)
+    per_wave = len(FILES) * max(1, wave or n)
     counter, sink = RequestCounter(), _CountingSink()
     functions: dict[str, FunctionRun] = {}
     wall, cpu, results, retries, dead = 0.0, 0.0, 0, 0, Counter[str]()
@@ -635,7 +635,7 @@ def figures(report: Any, n: int, seed: int = 2024) -> PipelineRun:
         "pipeline entities/min",
         per_min_wall,
         "entities/min",
-        f"{n} entities ({measured.files} files, fresh stacks of {WAVE}) through run-local's moto pipeline "
+        f"{n} entities ({measured.files} files, {_stacks(n)}) through run-local's moto pipeline "
         f"in {measured.wall_s:.1f} s wall clock ({measured.cpu_s:.1f} s CPU){check}",
     )
     report.add(
@@ -691,6 +691,10 @@ def figures(report: Any, n: int, seed: int = 2024) -> PipelineRun:
         )
     report.details["pipeline"] = breakdown(measured, b)
     return measured
+
+
+def _stacks(n: int, wave: int | None = WAVE) -> str:
+    return "one stack" if not wave or wave >= n else f"fresh stacks of {wave}"
 
 
 def _top_operations(b: Bill, who: str) -> str:

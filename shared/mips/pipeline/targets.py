@@ -155,9 +155,12 @@ def connect(target: Target, moto_credentials: dict[str, str]) -> Iterator[None]:
         if target.name == "moto":
             from moto import mock_aws
 
+            from . import moto_speedups
+
             stack.enter_context(scoped_env(moto_credentials, unset=("AWS_PROFILE", "AWS_REGION")))
             stack.enter_context(aws.isolated())
             stack.enter_context(mock_aws())
+            stack.enter_context(moto_speedups.applied())  # moto's costs independent of the table size
             aws.configure(None)
         elif target.name == "aws":
             aws.configure(target.endpoint_url)
