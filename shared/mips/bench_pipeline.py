@@ -40,16 +40,10 @@ from typing import Any
 
 import yaml
 
+from .pipeline.soak import CASES  # the complete examples: submission, profile and CMS data each
+
 PRICES_FILE = Path(__file__).with_name("bench_aws_prices.yaml")
 EXAMPLES = Path(__file__).with_name("examples")
-#: the complete examples (every one has a submission, a profile and CMS data)
-CASES = (
-    "01-individual-clinician",
-    "02-small-practice-group",
-    "03-large-group-hwr",
-    "04-mvp-rheumatology",
-    "05-app-apm-entity",
-)
 #: file name -> intake prefix, in the order ``mips run-local FOLDER`` uploads a folder (sorted names)
 FILES = (("cms-data.json", "cms-data/"), ("profile.json", "profiles/"), ("submission.json", "submissions/"))
 #: issue 15's goals for the pipeline
